@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The seam between the kernel shim and the engine.
+ *
+ * Every operation on shared state calls ks_sched_point() (or ks_sched_wait()
+ * when it may block) *before* it touches the object, naming the object and the
+ * kind of access.  The engine may switch threads there; the code that follows,
+ * up to the thread's next scheduling point, runs as one atomic step.
+ *
+ * Outside an engine run ("direct mode", used by unit tests that call the shim
+ * from a plain function) a scheduling point only counts the step; a wait that
+ * is not ready records a violation instead of blocking.
+ */
+#ifndef KVMSIM_SCHED_H
+#define KVMSIM_SCHED_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Shared objects are named by a 64-bit key: a kind in the top byte and an
+ * index below it (a pfn for pages, an hva|level for page-table entries, a
+ * per-run counter for named objects).  Keys, not addresses, so that traces
+ * and hashes are the same in every process.
+ */
+typedef uint64_t ks_obj_t;
+
+enum ks_obj_kind {
+	KS_OBJ_NONE,
+	KS_OBJ_PAGE,		/* struct page, index = pfn */
+	KS_OBJ_SECTION,		/* memmap section, index = section number */
+	KS_OBJ_PGMAP,		/* struct dev_pagemap */
+	KS_OBJ_PTE,		/* host page-table entry, index = ks_pte_index() */
+	KS_OBJ_SPTE,		/* KVM shadow PTE, index = gfn << 2 | level */
+	KS_OBJ_LOCK,		/* spinlock, rwlock, rw_semaphore */
+	KS_OBJ_COMPLETION,	/* struct completion */
+	KS_OBJ_VAR,		/* any other named shared variable */
+	KS_OBJ_NR
+};
+
+#define KS_OBJ_INDEX_BITS 56
+#define KS_OBJ(kind, idx) \
+	(((uint64_t)(kind) << KS_OBJ_INDEX_BITS) | \
+	 ((uint64_t)(idx) & ((UINT64_C(1) << KS_OBJ_INDEX_BITS) - 1)))
+
+static inline enum ks_obj_kind ks_obj_kind(ks_obj_t obj)
+{
+	return (enum ks_obj_kind)(obj >> KS_OBJ_INDEX_BITS);
+}
+
+static inline uint64_t ks_obj_index(ks_obj_t obj)
+{
+	return obj & ((UINT64_C(1) << KS_OBJ_INDEX_BITS) - 1);
+}
+
+/* A fresh object of @kind in this run, printed as @name (copied). */
+ks_obj_t ks_obj_named(enum ks_obj_kind kind, const char *name);
+
+/* "page 0x1200", "pte 0x7f0000200000/2M", "lock mmu_lock", ... */
+size_t ks_obj_format(ks_obj_t obj, char *buf, size_t len);
+/* How objects of @kind print (unnamed ones); the default is "<kind> 0x<index>". */
+typedef size_t (*ks_obj_fmt_fn)(uint64_t index, char *buf, size_t len);
+void ks_obj_kind_register(enum ks_obj_kind kind, ks_obj_fmt_fn fn);
+
+/*
+ * Module state that lives in the run arena is re-created at every run: a
+ * module registers a reset function (from a constructor) that the runner
+ * calls before each run's setup and on ks_direct_begin().
+ */
+void ks_on_run_begin(void (*reset)(void));
+
+/*
+ * Kinds of access.  Two accesses by different threads to one object are
+ * dependent unless both are reads or both are KS_INC (a reference taken
+ * commutes with another reference taken).
+ */
+enum ks_access {
+	KS_READ,
+	KS_WRITE,
+	KS_INC,		/* a commuting increment (get_page, percpu_ref_get) */
+	KS_ACQUIRE,	/* lock acquire: a write to the lock, blocks while held */
+	KS_RELEASE,	/* lock release: a write to the lock */
+	KS_WAIT,	/* a wait on the object: a read, blocks until satisfied */
+	KS_SATISFY,	/* complete(), wake_up_var(): a write that may satisfy a wait */
+	KS_ACCESS_NR
+};
+
+const char *ks_access_name(enum ks_access acc);
+
+static inline bool ks_access_is_write(enum ks_access acc)
+{
+	return acc != KS_READ && acc != KS_WAIT;
+}
+
+/* Whether two accesses to one object by different threads do not commute. */
+static inline bool ks_access_conflict(enum ks_access a, enum ks_access b)
+{
+	if (!ks_access_is_write(a) && !ks_access_is_write(b))
+		return false;
+	return !(a == KS_INC && b == KS_INC);
+}
+
+/* Growable text buffer for reports (heap, not the run arena). */
+struct ks_buf {
+	char *s;
+	size_t len, cap;
+};
+void ks_buf_printf(struct ks_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void ks_buf_vprintf(struct ks_buf *b, const char *fmt, va_list ap);
+void ks_buf_free(struct ks_buf *b);
+
+/*
+ * What a blocking primitive waits for.  @ready is evaluated by the engine
+ * without scheduling points; it must only read.  @explain appends why the wait
+ * is not satisfied (one clause of the hang report's waits-for chain).
+ */
+struct ks_wait {
+	bool (*ready)(const void *arg);
+	void (*explain)(const void *arg, struct ks_buf *out);
+	const void *arg;
+};
+
+void ks_sched_point(ks_obj_t obj, enum ks_access acc);
+void ks_sched_wait(ks_obj_t obj, enum ks_access acc, const struct ks_wait *w);
+
+/*
+ * Call at the top of every iteration of a retry loop (the fault path's
+ * mmu_notifier_retry loop, gup's fault-in loop).  Past the run's loop bound
+ * the thread awaits a write by another thread to an object its previous
+ * iteration read; until then it is not enabled.
+ */
+void ks_retry(void);
+/* Call once before a retry loop's first iteration: resets its count. */
+void ks_loop_begin(void);
+
+/* Zeroed memory that lives until the end of the current run. */
+void *ks_alloc(size_t size);
+char *ks_strdup(const char *s);
+
+/* The thread taking the current step: id, name, and the step number. */
+int ks_tid(void);
+const char *ks_thread_name(int tid);
+uint32_t ks_step(void);
+bool ks_in_engine(void);
+
+/*
+ * Function frames: KS_FUNC() at the top of a lifted function names it for
+ * the duration of the call, so that references are recorded with the kernel
+ * function that took them ("taken by vcpu0 hva_to_pfn at step 7").
+ */
+struct ks_frame {
+	int unused;
+};
+struct ks_frame ks_frame_push(const char *func);
+void ks_frame_pop(struct ks_frame *f);
+#define KS_FUNC() \
+	struct ks_frame __ks_frame __attribute__((cleanup(ks_frame_pop), unused)) = \
+		ks_frame_push(__func__)
+/* Frames of the current thread: depth 0 is the outermost. */
+int ks_frame_depth(void);
+const char *ks_frame_name(int depth);
+
+#endif /* KVMSIM_SCHED_H */

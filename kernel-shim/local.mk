@@ -1,0 +1,1 @@
+# kernel-shim: see the top-level Makefile.am

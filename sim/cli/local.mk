@@ -1,0 +1,1 @@
+# sim/cli: see the top-level Makefile.am

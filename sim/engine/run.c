@@ -1,0 +1,981 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The run core: cooperative threads, one step per scheduling point, the run
+ * arena, the event log and the violations.  See include/kvmsim/run.h.
+ *
+ * A step is the execution of a thread's declared event plus its local code up
+ * to its next scheduling point.  Each thread runs on its own stack; the caller
+ * of ks_run_step() runs on the OS stack and every step is two switches
+ * (there and back).
+ */
+#include <kvmsim/run.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctx.h"
+
+#define KS_STACK_SIZE (256 * 1024)
+#define KS_MAX_FRAMES 24
+#define KS_MAX_READS 32
+#define KS_ARENA_CHUNK (256 * 1024)
+#define KS_NAMED_BIT (UINT64_C(1) << 55)
+#define KS_MAX_RESETS 32
+
+struct ks_thread {
+	struct ks_ctx ctx;
+	const char *name;
+	void (*fn)(void *);
+	void *arg;
+	bool finished;
+	bool killed;
+	struct ks_event next;
+	const struct ks_wait *wait;
+	/* Retry loops: the objects the current iteration read. */
+	unsigned iter;
+	bool awaiting;
+	unsigned nreads;
+	ks_obj_t reads[KS_MAX_READS];
+	int nframes;
+	const char *frames[KS_MAX_FRAMES];
+};
+
+struct ks_chunk {
+	struct ks_chunk *next;
+	size_t size, used;
+	_Alignas(16) unsigned char data[];
+};
+
+struct ks_runner {
+	struct ks_program prog;
+	struct ks_run_opts opts;
+	bool direct;
+	struct ks_ctx main;
+	int nthreads;
+	int nstacks;		/* stacks allocated so far (kept across runs) */
+	struct ks_thread threads[KS_MAX_THREADS];
+	int cur;		/* thread taking the step, -1 in setup/finish */
+	uint32_t nsteps;
+	bool cut;
+	bool ended;
+	/* Per-run storage. */
+	struct ks_chunk *chunks;	/* first chunk is kept; big ones freed */
+	struct ks_chunk *chunk;		/* the one being filled */
+	struct ks_event *events;
+	uint32_t events_cap;
+	struct ks_row *rows;
+	size_t nrows, rows_cap;
+	struct ks_violation *viols;
+	size_t nviols, viols_cap;
+	const char **names;
+	uint64_t nnames, names_cap;
+};
+
+static struct ks_runner *ks_cur;
+static struct ks_runner ks_direct_runner;
+static void (*ks_resets[KS_MAX_RESETS])(void);
+static int ks_nresets;
+static ks_obj_fmt_fn ks_obj_fmt[KS_OBJ_NR];
+static ks_vfmt_fn ks_vfmt[KS_V_NR];
+
+static void *ks_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n);
+
+	if (!q) {
+		fprintf(stderr, "kvmsim: out of memory\n");
+		abort();
+	}
+	return q;
+}
+
+#define KS_GROW(arr, n, cap)						\
+	do {								\
+		if ((n) >= (cap)) {					\
+			(cap) = (cap) ? 2 * (cap) : 64;			\
+			(arr) = ks_xrealloc((arr), (cap) * sizeof(*(arr))); \
+		}							\
+	} while (0)
+
+/* ---- text buffers ---------------------------------------------------- */
+
+void ks_buf_vprintf(struct ks_buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return;
+	if (b->len + (size_t)n + 1 > b->cap) {
+		b->cap = (b->len + (size_t)n + 1) * 2;
+		b->s = ks_xrealloc(b->s, b->cap);
+	}
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void ks_buf_printf(struct ks_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ks_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void ks_buf_free(struct ks_buf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+/* ---- the run arena ----------------------------------------------------- */
+
+static struct ks_chunk *ks_chunk_new(size_t size)
+{
+	struct ks_chunk *c = ks_xrealloc(NULL, sizeof(*c) + size);
+
+	c->next = NULL;
+	c->size = size;
+	c->used = 0;
+	return c;
+}
+
+static void ks_arena_reset(struct ks_runner *r)
+{
+	struct ks_chunk *c, *next;
+
+	if (!r->chunks)
+		r->chunks = ks_chunk_new(KS_ARENA_CHUNK);
+	/* Keep standard-size chunks for reuse; free the oversized ones. */
+	for (c = r->chunks; c; c = next) {
+		next = c->next;
+		while (next && next->size != KS_ARENA_CHUNK) {
+			c->next = next->next;
+			free(next);
+			next = c->next;
+		}
+		c->used = 0;
+	}
+	r->chunk = r->chunks;
+}
+
+static void ks_arena_free(struct ks_runner *r)
+{
+	struct ks_chunk *c, *next;
+
+	for (c = r->chunks; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	r->chunks = r->chunk = NULL;
+}
+
+void *ks_alloc(size_t size)
+{
+	struct ks_runner *r = ks_cur;
+	struct ks_chunk *c;
+	void *p;
+
+	if (!r) {
+		fprintf(stderr, "kvmsim: ks_alloc() outside a run\n");
+		abort();
+	}
+	size = (size + 15) & ~(size_t)15;
+	c = r->chunk;
+	while (c->used + size > c->size) {
+		if (!c->next) {
+			size_t want = size > KS_ARENA_CHUNK ? size : KS_ARENA_CHUNK;
+
+			c->next = ks_chunk_new(want);
+		}
+		c = c->next;
+		/* a reused chunk was reset by ks_arena_reset() */
+	}
+	r->chunk = c;
+	p = c->data + c->used;
+	c->used += size;
+	memset(p, 0, size);
+	return p;
+}
+
+char *ks_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(ks_alloc(n), s, n);
+}
+
+static char *ks_vasprintf_arena(const char *fmt, va_list ap)
+{
+	struct ks_buf b = { 0 };
+	char *s;
+
+	ks_buf_vprintf(&b, fmt, ap);
+	s = ks_strdup(b.s ? b.s : "");
+	ks_buf_free(&b);
+	return s;
+}
+
+/* ---- objects ------------------------------------------------------------ */
+
+static const char *const ks_kind_names[KS_OBJ_NR] = {
+	[KS_OBJ_NONE] = "-",
+	[KS_OBJ_PAGE] = "page",
+	[KS_OBJ_SECTION] = "section",
+	[KS_OBJ_PGMAP] = "pgmap",
+	[KS_OBJ_PTE] = "pte",
+	[KS_OBJ_SPTE] = "spte",
+	[KS_OBJ_LOCK] = "lock",
+	[KS_OBJ_COMPLETION] = "completion",
+	[KS_OBJ_VAR] = "var",
+};
+
+ks_obj_t ks_obj_named(enum ks_obj_kind kind, const char *name)
+{
+	struct ks_runner *r = ks_cur;
+
+	KS_GROW(r->names, r->nnames, r->names_cap);
+	r->names[r->nnames] = ks_strdup(name);
+	return KS_OBJ(kind, KS_NAMED_BIT | r->nnames++);
+}
+
+void ks_obj_kind_register(enum ks_obj_kind kind, ks_obj_fmt_fn fn)
+{
+	ks_obj_fmt[kind] = fn;
+}
+
+size_t ks_obj_format(ks_obj_t obj, char *buf, size_t len)
+{
+	enum ks_obj_kind kind = ks_obj_kind(obj);
+	uint64_t idx = ks_obj_index(obj);
+	const char *kname = kind < KS_OBJ_NR ? ks_kind_names[kind] : "?";
+	int n;
+
+	if (kind == KS_OBJ_NONE)
+		n = snprintf(buf, len, "-");
+	else if (idx & KS_NAMED_BIT) {
+		uint64_t i = idx & ~KS_NAMED_BIT;
+		const char *name = ks_cur && i < ks_cur->nnames ?
+				   ks_cur->names[i] : "?";
+
+		n = snprintf(buf, len, "%s %s", kname, name);
+	} else if (kind < KS_OBJ_NR && ks_obj_fmt[kind])
+		return ks_obj_fmt[kind](idx, buf, len);
+	else
+		n = snprintf(buf, len, "%s 0x%llx", kname, (unsigned long long)idx);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+const char *ks_access_name(enum ks_access acc)
+{
+	static const char *const names[KS_ACCESS_NR] = {
+		[KS_READ] = "read", [KS_WRITE] = "write", [KS_INC] = "inc",
+		[KS_ACQUIRE] = "acquire", [KS_RELEASE] = "release",
+		[KS_WAIT] = "wait", [KS_SATISFY] = "satisfy",
+	};
+
+	return acc < KS_ACCESS_NR ? names[acc] : "?";
+}
+
+void ks_on_run_begin(void (*reset)(void))
+{
+	if (ks_nresets == KS_MAX_RESETS) {
+		fprintf(stderr, "kvmsim: too many run-begin hooks\n");
+		abort();
+	}
+	ks_resets[ks_nresets++] = reset;
+}
+
+/* ---- threads --------------------------------------------------------------- */
+
+static struct ks_thread *ks_self(void)
+{
+	struct ks_runner *r = ks_cur;
+
+	if (!r || r->cur < 0)
+		return NULL;
+	return &r->threads[r->cur];
+}
+
+int ks_tid(void)
+{
+	return ks_cur ? ks_cur->cur : -1;
+}
+
+const char *ks_thread_name(int tid)
+{
+	if (ks_cur && ks_cur->direct)
+		return "main";
+	if (!ks_cur || tid < 0 || tid >= ks_cur->nthreads)
+		return ks_cur && ks_cur->ended ? "end" : "setup";
+	return ks_cur->threads[tid].name;
+}
+
+uint32_t ks_step(void)
+{
+	if (!ks_cur)
+		return 0;
+	/* Steps are numbered from 1; setup is step 0. */
+	return ks_cur->cur >= 0 && !ks_cur->direct ? ks_cur->nsteps + 1 :
+						      ks_cur->nsteps;
+}
+
+bool ks_in_engine(void)
+{
+	return ks_cur && !ks_cur->direct;
+}
+
+static void ks_thread_entry(void *p)
+{
+	struct ks_thread *t = p;
+	struct ks_runner *r = ks_cur;
+
+	ks_ctx_started(&t->ctx, &r->main);
+	t->fn(t->arg);
+	t->finished = true;
+	ks_ctx_switch(&t->ctx, &r->main, 1);
+}
+
+/* Run thread @tid until its next scheduling point (or its end). */
+static void ks_resume(struct ks_runner *r, int tid)
+{
+	int prev = r->cur;
+
+	r->cur = tid;
+	ks_ctx_switch(&r->main, &r->threads[tid].ctx, 0);
+	r->cur = prev;
+}
+
+int ks_thread_spawn(const char *name, void (*fn)(void *), void *arg)
+{
+	struct ks_runner *r = ks_cur;
+	struct ks_thread *t;
+	int tid;
+
+	if (!r || r->direct || r->cur >= 0) {
+		fprintf(stderr, "kvmsim: threads are spawned by a program's setup\n");
+		abort();
+	}
+	if (r->nthreads == KS_MAX_THREADS) {
+		fprintf(stderr, "kvmsim: more than %d threads\n", KS_MAX_THREADS);
+		abort();
+	}
+	tid = r->nthreads++;
+	t = &r->threads[tid];
+	if (tid >= r->nstacks) {
+		if (ks_ctx_init(&t->ctx, KS_STACK_SIZE)) {
+			fprintf(stderr, "kvmsim: cannot allocate a thread stack\n");
+			abort();
+		}
+		r->nstacks = tid + 1;
+	}
+	t->name = ks_strdup(name);
+	t->fn = fn;
+	t->arg = arg;
+	t->finished = t->killed = t->awaiting = false;
+	t->wait = NULL;
+	t->iter = t->nreads = 0;
+	t->nframes = 0;
+	t->next = (struct ks_event){ .tid = tid, .obj = 0, .acc = KS_READ };
+	ks_ctx_prepare(&t->ctx, ks_thread_entry, t);
+	/* A thread's prologue runs at once, up to its first scheduling point. */
+	ks_resume(r, tid);
+	return tid;
+}
+
+/* Give control back to the runner; the thread is resumed for its next step. */
+static void ks_yield(struct ks_thread *t)
+{
+	ks_ctx_switch(&t->ctx, &ks_cur->main, 0);
+}
+
+void ks_sched_point(ks_obj_t obj, enum ks_access acc)
+{
+	struct ks_runner *r = ks_cur;
+	struct ks_thread *t;
+
+	if (!r)
+		return;
+	if (r->direct || r->cur < 0) {
+		if (r->direct)
+			r->nsteps++;
+		return;
+	}
+	t = &r->threads[r->cur];
+	t->next.obj = obj;
+	t->next.acc = acc;
+	t->wait = NULL;
+	ks_yield(t);
+}
+
+static void ks_explain_wait(const struct ks_wait *w, struct ks_buf *out)
+{
+	if (w->explain)
+		w->explain(w->arg, out);
+	else
+		ks_buf_printf(out, "condition not satisfied");
+}
+
+void ks_sched_wait(ks_obj_t obj, enum ks_access acc, const struct ks_wait *w)
+{
+	struct ks_runner *r = ks_cur;
+	struct ks_thread *t;
+
+	if (!r)
+		return;
+	if (r->direct || r->cur < 0) {
+		if (r->direct)
+			r->nsteps++;
+		if (!w->ready(w->arg)) {
+			struct ks_buf b = { 0 };
+			char o[64];
+
+			ks_obj_format(obj, o, sizeof(o));
+			ks_explain_wait(w, &b);
+			ks_violation("hang", obj, "%s would wait forever on %s: %s",
+				     ks_frame_depth() ? ks_frame_name(ks_frame_depth() - 1) : "main",
+				     o, b.s);
+			ks_buf_free(&b);
+		}
+		return;
+	}
+	t = &r->threads[r->cur];
+	t->next.obj = obj;
+	t->next.acc = acc;
+	t->wait = w;
+	ks_yield(t);
+	t->wait = NULL;
+}
+
+static bool ks_await_ready(const void *arg)
+{
+	const struct ks_thread *t = arg;
+
+	return !t->awaiting;
+}
+
+static void ks_await_explain(const void *arg, struct ks_buf *out)
+{
+	const struct ks_thread *t = arg;
+	char o[64];
+	unsigned i;
+
+	ks_buf_printf(out, "retry loop past its bound awaits a write to");
+	for (i = 0; i < t->nreads; i++) {
+		ks_obj_format(t->reads[i], o, sizeof(o));
+		ks_buf_printf(out, "%s %s", i ? "," : "", o);
+	}
+	if (!t->nreads)
+		ks_buf_printf(out, " nothing (its last iteration read no shared object)");
+}
+
+void ks_loop_begin(void)
+{
+	struct ks_thread *t = ks_self();
+
+	if (!t)
+		return;
+	t->iter = 0;
+	t->nreads = 0;
+}
+
+void ks_retry(void)
+{
+	struct ks_runner *r = ks_cur;
+	struct ks_thread *t = ks_self();
+	unsigned bound;
+
+	if (!t || r->direct)
+		return;
+	bound = r->opts.loop_bound ? r->opts.loop_bound : 2;
+	if (++t->iter >= bound) {
+		struct ks_wait w = {
+			.ready = ks_await_ready,
+			.explain = ks_await_explain,
+			.arg = t,
+		};
+
+		t->awaiting = true;
+		ks_sched_wait(t->nreads ? t->reads[t->nreads - 1] : 0, KS_WAIT, &w);
+	}
+	t->nreads = 0;
+}
+
+static void ks_note_read(struct ks_thread *t, ks_obj_t obj)
+{
+	unsigned i;
+
+	for (i = 0; i < t->nreads; i++)
+		if (t->reads[i] == obj)
+			return;
+	if (t->nreads < KS_MAX_READS)
+		t->reads[t->nreads++] = obj;
+}
+
+/* A write by @tid to @obj wakes every other thread awaiting it. */
+static void ks_note_write(struct ks_runner *r, int tid, ks_obj_t obj)
+{
+	int i;
+	unsigned j;
+
+	for (i = 0; i < r->nthreads; i++) {
+		struct ks_thread *t = &r->threads[i];
+
+		if (i == tid || !t->awaiting)
+			continue;
+		for (j = 0; j < t->nreads; j++)
+			if (t->reads[j] == obj) {
+				t->awaiting = false;
+				break;
+			}
+	}
+}
+
+/* ---- frames ------------------------------------------------------------------ */
+
+static struct ks_thread ks_direct_main;
+
+static struct ks_thread *ks_frame_thread(void)
+{
+	struct ks_thread *t = ks_self();
+
+	if (t)
+		return t;
+	if (ks_cur && ks_cur->direct)
+		return &ks_direct_main;
+	return NULL;
+}
+
+struct ks_frame ks_frame_push(const char *func)
+{
+	struct ks_thread *t = ks_frame_thread();
+
+	if (t) {
+		if (t->nframes < KS_MAX_FRAMES)
+			t->frames[t->nframes] = func;
+		t->nframes++;
+	}
+	return (struct ks_frame){ 0 };
+}
+
+void ks_frame_pop(struct ks_frame *f)
+{
+	struct ks_thread *t = ks_frame_thread();
+
+	(void)f;
+	if (t && t->nframes > 0)
+		t->nframes--;
+}
+
+int ks_frame_depth(void)
+{
+	struct ks_thread *t = ks_frame_thread();
+
+	if (!t)
+		return 0;
+	return t->nframes < KS_MAX_FRAMES ? t->nframes : KS_MAX_FRAMES;
+}
+
+const char *ks_frame_name(int depth)
+{
+	struct ks_thread *t = ks_frame_thread();
+
+	if (!t || depth < 0 || depth >= ks_frame_depth())
+		return "?";
+	return t->frames[depth];
+}
+
+/* ---- the log and violations ------------------------------------------------------ */
+
+void ks_vfmt_register(enum ks_vfmt vfmt, ks_vfmt_fn fn)
+{
+	ks_vfmt[vfmt] = fn;
+}
+
+size_t ks_value_format(enum ks_vfmt vfmt, int64_t value, char *buf, size_t len)
+{
+	int n;
+
+	if (vfmt < KS_V_NR && ks_vfmt[vfmt])
+		return ks_vfmt[vfmt](value, buf, len);
+	switch (vfmt) {
+	case KS_V_HEX:
+		n = snprintf(buf, len, "0x%llx", (unsigned long long)value);
+		break;
+	case KS_V_BOOL:
+		n = snprintf(buf, len, "%s", value ? "true" : "false");
+		break;
+	default:
+		n = snprintf(buf, len, "%lld", (long long)value);
+		break;
+	}
+	return n < 0 ? 0 : (size_t)n;
+}
+
+static struct ks_row *ks_row_new(const char *func, ks_obj_t obj)
+{
+	struct ks_runner *r = ks_cur;
+	struct ks_row *row;
+
+	KS_GROW(r->rows, r->nrows, r->rows_cap);
+	row = &r->rows[r->nrows++];
+	row->step = ks_step();
+	row->tid = (int16_t)r->cur;
+	row->func = func;
+	row->obj = obj;
+	row->text = NULL;
+	row->before = row->after = 0;
+	row->vfmt = KS_V_INT;
+	return row;
+}
+
+void ks_log(const char *func, ks_obj_t obj, enum ks_vfmt vfmt,
+	    int64_t before, int64_t after)
+{
+	struct ks_row *row;
+
+	if (!ks_cur)
+		return;
+	row = ks_row_new(func, obj);
+	row->kind = KS_ROW_CHANGE;
+	row->vfmt = (uint8_t)vfmt;
+	row->before = before;
+	row->after = after;
+}
+
+void ks_log_pred(const char *func, ks_obj_t obj, enum ks_vfmt vfmt, int64_t result)
+{
+	struct ks_row *row;
+
+	if (!ks_cur)
+		return;
+	row = ks_row_new(func, obj);
+	row->kind = KS_ROW_PRED;
+	row->vfmt = (uint8_t)vfmt;
+	row->after = result;
+}
+
+void ks_log_note(const char *func, ks_obj_t obj, const char *fmt, ...)
+{
+	struct ks_row *row;
+	va_list ap;
+
+	if (!ks_cur)
+		return;
+	row = ks_row_new(func, obj);
+	row->kind = KS_ROW_NOTE;
+	va_start(ap, fmt);
+	row->text = ks_vasprintf_arena(fmt, ap);
+	va_end(ap);
+}
+
+size_t ks_log_count(void)
+{
+	return ks_cur ? ks_cur->nrows : 0;
+}
+
+const struct ks_row *ks_log_row(size_t i)
+{
+	return ks_cur && i < ks_cur->nrows ? &ks_cur->rows[i] : NULL;
+}
+
+void ks_row_format(const struct ks_row *row, struct ks_buf *out)
+{
+	char o[96], b[64], a[64];
+
+	ks_obj_format(row->obj, o, sizeof(o));
+	ks_buf_printf(out, "%5u  %-8s  ", row->step, ks_thread_name(row->tid));
+	switch (row->kind) {
+	case KS_ROW_CHANGE:
+		ks_value_format(row->vfmt, row->before, b, sizeof(b));
+		ks_value_format(row->vfmt, row->after, a, sizeof(a));
+		ks_buf_printf(out, "%-28s %-24s %s -> %s", row->func, o, b, a);
+		break;
+	case KS_ROW_PRED:
+		ks_value_format(row->vfmt, row->after, a, sizeof(a));
+		ks_buf_printf(out, "%s(%s) = %s", row->func, o, a);
+		break;
+	default:
+		ks_buf_printf(out, "%-28s %-24s %s", row->func, o, row->text);
+		break;
+	}
+}
+
+void ks_violation(const char *oracle, ks_obj_t obj, const char *fmt, ...)
+{
+	struct ks_runner *r = ks_cur;
+	struct ks_violation *v;
+	va_list ap;
+
+	if (!r)
+		return;
+	KS_GROW(r->viols, r->nviols, r->viols_cap);
+	v = &r->viols[r->nviols++];
+	v->oracle = oracle;
+	v->step = ks_step();
+	v->tid = (int16_t)r->cur;
+	v->obj = obj;
+	va_start(ap, fmt);
+	v->msg = ks_vasprintf_arena(fmt, ap);
+	va_end(ap);
+	ks_log_note("VIOLATION", obj, "%s: %s", oracle, v->msg);
+}
+
+size_t ks_violation_count(void)
+{
+	return ks_cur ? ks_cur->nviols : 0;
+}
+
+const struct ks_violation *ks_violation_get(size_t i)
+{
+	return ks_cur && i < ks_cur->nviols ? &ks_cur->viols[i] : NULL;
+}
+
+size_t ks_violation_count_of(const char *oracle)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ks_violation_count(); i++)
+		if (!strcmp(ks_cur->viols[i].oracle, oracle))
+			n++;
+	return n;
+}
+
+void ks_bug(const char *oracle, ks_obj_t obj, const char *fmt, ...)
+{
+	struct ks_runner *r = ks_cur;
+	struct ks_thread *t = ks_self();
+	struct ks_buf b = { 0 };
+	va_list ap;
+
+	va_start(ap, fmt);
+	ks_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	ks_violation(oracle, obj, "BUG: %s", b.s ? b.s : "");
+	ks_buf_free(&b);
+	if (!t || r->direct)
+		return;
+	/* An oops ends the task here; whatever it holds stays held. */
+	t->finished = true;
+	t->killed = true;
+	ks_ctx_switch(&t->ctx, &r->main, 1);
+}
+
+/* ---- the runner ---------------------------------------------------------------------- */
+
+struct ks_runner *ks_runner_new(const struct ks_program *prog,
+				const struct ks_run_opts *opts)
+{
+	struct ks_runner *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->prog = *prog;
+	if (opts)
+		r->opts = *opts;
+	if (!r->opts.loop_bound)
+		r->opts.loop_bound = 2;
+	if (!r->opts.max_steps)
+		r->opts.max_steps = 100000;
+	r->cur = -1;
+	return r;
+}
+
+void ks_runner_free(struct ks_runner *r)
+{
+	int i;
+
+	if (!r)
+		return;
+	if (ks_cur == r)
+		ks_cur = NULL;
+	for (i = 0; i < r->nstacks; i++)
+		ks_ctx_destroy(&r->threads[i].ctx);
+	ks_arena_free(r);
+	free(r->events);
+	free(r->rows);
+	free(r->viols);
+	free(r->names);
+	free(r);
+}
+
+static void ks_run_reset(struct ks_runner *r)
+{
+	int i;
+
+	ks_cur = r;
+	ks_arena_reset(r);
+	r->nthreads = 0;
+	r->cur = -1;
+	r->nsteps = 0;
+	r->cut = false;
+	r->ended = false;
+	r->nrows = 0;
+	r->nviols = 0;
+	r->nnames = 0;
+	for (i = 0; i < ks_nresets; i++)
+		ks_resets[i]();
+}
+
+void ks_run_begin(struct ks_runner *r)
+{
+	ks_run_reset(r);
+	if (r->prog.setup)
+		r->prog.setup(r->prog.arg);
+}
+
+int ks_run_nthreads(struct ks_runner *r)
+{
+	return r->nthreads;
+}
+
+bool ks_run_finished(struct ks_runner *r, int tid)
+{
+	return r->threads[tid].finished;
+}
+
+bool ks_run_enabled(struct ks_runner *r, int tid)
+{
+	const struct ks_thread *t = &r->threads[tid];
+
+	if (t->finished)
+		return false;
+	return !t->wait || t->wait->ready(t->wait->arg);
+}
+
+struct ks_event ks_run_next(struct ks_runner *r, int tid)
+{
+	return r->threads[tid].next;
+}
+
+uint32_t ks_run_steps(struct ks_runner *r)
+{
+	return r->nsteps;
+}
+
+enum ks_run_status ks_run_status(struct ks_runner *r)
+{
+	bool unfinished = false;
+	int tid;
+
+	if (r->cut)
+		return KS_RUN_CUT;
+	for (tid = 0; tid < r->nthreads; tid++) {
+		if (ks_run_enabled(r, tid))
+			return r->nsteps >= r->opts.max_steps ? KS_RUN_CUT :
+								 KS_RUN_ACTIVE;
+		if (!r->threads[tid].finished)
+			unfinished = true;
+	}
+	return unfinished ? KS_RUN_HANG : KS_RUN_TERMINAL;
+}
+
+void ks_run_step(struct ks_runner *r, int tid)
+{
+	struct ks_thread *t = &r->threads[tid];
+	struct ks_event ev = t->next;
+
+	if (tid < 0 || tid >= r->nthreads || !ks_run_enabled(r, tid)) {
+		fprintf(stderr, "kvmsim: internal error: stepping thread %d, which is not enabled\n", tid);
+		abort();
+	}
+	KS_GROW(r->events, r->nsteps, r->events_cap);
+	r->events[r->nsteps] = ev;
+	if (ks_access_is_write(ev.acc))
+		ks_note_write(r, tid, ev.obj);
+	else if (ev.obj)
+		ks_note_read(t, ev.obj);
+	ks_resume(r, tid);
+	r->nsteps++;
+}
+
+void ks_run_cut(struct ks_runner *r)
+{
+	r->cut = true;
+}
+
+const struct ks_event *ks_run_events(struct ks_runner *r, uint32_t *n)
+{
+	*n = r->nsteps;
+	return r->events;
+}
+
+void ks_run_waits_for(struct ks_runner *r, struct ks_buf *out)
+{
+	int tid;
+	char o[96];
+
+	for (tid = 0; tid < r->nthreads; tid++) {
+		const struct ks_thread *t = &r->threads[tid];
+
+		if (t->finished)
+			continue;
+		ks_obj_format(t->next.obj, o, sizeof(o));
+		ks_buf_printf(out, "%s%s in %s waits for %s: ",
+			      out->len ? "; " : "", t->name,
+			      t->nframes ? t->frames[t->nframes > KS_MAX_FRAMES ?
+						     KS_MAX_FRAMES - 1 : t->nframes - 1] : "?",
+			      o);
+		if (t->wait)
+			ks_explain_wait(t->wait, out);
+		else
+			ks_buf_printf(out, "runnable");
+	}
+}
+
+enum ks_run_status ks_run_end(struct ks_runner *r)
+{
+	enum ks_run_status st = ks_run_status(r);
+
+	ks_cur = r;
+	r->ended = true;
+	r->cur = -1;
+	if (st == KS_RUN_TERMINAL && r->prog.finish)
+		r->prog.finish(r->prog.arg);
+	else if (st == KS_RUN_HANG) {
+		struct ks_buf b = { 0 };
+		int tid;
+		ks_obj_t obj = 0;
+
+		for (tid = 0; tid < r->nthreads && !obj; tid++)
+			if (!r->threads[tid].finished)
+				obj = r->threads[tid].next.obj;
+		ks_run_waits_for(r, &b);
+		ks_violation("hang", obj, "%s", b.s ? b.s : "");
+		ks_buf_free(&b);
+	}
+	return st;
+}
+
+/* ---- direct mode ------------------------------------------------------------------------ */
+
+void ks_direct_begin(void)
+{
+	struct ks_runner *r = &ks_direct_runner;
+
+	r->direct = true;
+	r->opts.loop_bound = 2;
+	r->opts.max_steps = UINT32_MAX;
+	ks_direct_main.nframes = 0;
+	ks_direct_main.name = "main";
+	ks_run_reset(r);
+}
+
+void ks_direct_end(void)
+{
+	struct ks_runner *r = &ks_direct_runner;
+
+	ks_arena_free(r);
+	free(r->events);
+	free(r->rows);
+	free(r->viols);
+	free(r->names);
+	memset(r, 0, sizeof(*r));
+	ks_cur = NULL;
+}

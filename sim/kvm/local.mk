@@ -1,0 +1,1 @@
+# sim/kvm: see the top-level Makefile.am

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The run core: threads switch at scheduling points, blocked threads are not
+ * enabled, hangs and cuts are detected, and a run's world is re-made each run.
+ */
+#include <string.h>
+
+#include <kvmsim/run.h>
+
+#include "../ks-check.h"
+
+struct counter_prog {
+	int *x;
+	int order[8];
+	int norder;
+};
+
+static struct counter_prog cp;
+
+static void bump(void *arg)
+{
+	int id = (int)(long)arg;
+
+	ks_sched_point(KS_OBJ(KS_OBJ_VAR, 1), KS_READ);
+	{
+		int v = *cp.x;
+
+		ks_sched_point(KS_OBJ(KS_OBJ_VAR, 1), KS_WRITE);
+		*cp.x = v + 1;
+		ks_log("bump", KS_OBJ(KS_OBJ_VAR, 1), KS_V_INT, v, v + 1);
+	}
+	cp.order[cp.norder++] = id;
+}
+
+static void counter_setup(void *arg)
+{
+	cp.x = ks_alloc(sizeof(*cp.x));
+	cp.norder = 0;
+	ks_thread_spawn("t0", bump, (void *)0L);
+	ks_thread_spawn("t1", bump, (void *)1L);
+}
+
+static const struct ks_program counter = {
+	.name = "counter", .setup = counter_setup,
+};
+
+/* Running t0 to the end and then t1 gives 2; interleaving the reads loses an update. */
+START_TEST(test_lost_update_schedules)
+{
+	struct ks_runner *r = ks_runner_new(&counter, NULL);
+
+	ks_run_begin(r);
+	ck_assert_int_eq(ks_run_nthreads(r), 2);
+	ck_assert(ks_run_enabled(r, 0) && ks_run_enabled(r, 1));
+	ks_run_step(r, 0);
+	ks_run_step(r, 0);
+	ks_run_step(r, 1);
+	ks_run_step(r, 1);
+	ck_assert_int_eq(ks_run_status(r), KS_RUN_TERMINAL);
+	ck_assert_int_eq(*cp.x, 2);
+	ck_assert_int_eq(ks_run_end(r), KS_RUN_TERMINAL);
+
+	ks_run_begin(r);
+	ck_assert_int_eq(*cp.x, 0);
+	ks_run_step(r, 0);	/* t0 reads 0 */
+	ks_run_step(r, 1);	/* t1 reads 0 */
+	ks_run_step(r, 0);
+	ks_run_step(r, 1);
+	ck_assert_int_eq(ks_run_status(r), KS_RUN_TERMINAL);
+	ck_assert_int_eq(*cp.x, 1);
+	ck_assert_int_eq(ks_log_count(), 2);
+	ck_assert_int_eq(ks_log_row(1)->step, 4);
+	ck_assert_int_eq(ks_log_row(1)->tid, 1);
+	ks_runner_free(r);
+}
+END_TEST
+
+static bool flag_set(const void *arg)
+{
+	return *(const int *)arg != 0;
+}
+
+static void flag_explain(const void *arg, struct ks_buf *out)
+{
+	ks_buf_printf(out, "flag is %d", *(const int *)arg);
+}
+
+static int *flag;
+
+static void waiter(void *arg)
+{
+	struct ks_wait w = { flag_set, flag_explain, flag };
+
+	KS_FUNC();
+	ks_sched_wait(KS_OBJ(KS_OBJ_VAR, 2), KS_WAIT, &w);
+}
+
+static void setter(void *arg)
+{
+	ks_sched_point(KS_OBJ(KS_OBJ_VAR, 2), KS_SATISFY);
+	*flag = 1;
+}
+
+static void wait_setup(void *arg)
+{
+	flag = ks_alloc(sizeof(*flag));
+	ks_thread_spawn("waiter", waiter, NULL);
+	if (arg)
+		ks_thread_spawn("setter", setter, NULL);
+}
+
+/* A waiter is not enabled until its condition holds; alone, it hangs with its reason. */
+START_TEST(test_wait_enabledness_and_hang)
+{
+	struct ks_program p = { .name = "wait", .setup = wait_setup, .arg = (void *)1 };
+	struct ks_runner *r = ks_runner_new(&p, NULL);
+
+	ks_run_begin(r);
+	ck_assert(!ks_run_enabled(r, 0));
+	ck_assert(ks_run_enabled(r, 1));
+	ks_run_step(r, 1);
+	ck_assert(ks_run_enabled(r, 0));
+	ks_run_step(r, 0);
+	ck_assert_int_eq(ks_run_end(r), KS_RUN_TERMINAL);
+	ck_assert_int_eq(ks_violation_count(), 0);
+	ks_runner_free(r);
+
+	p.arg = NULL;
+	r = ks_runner_new(&p, NULL);
+	ks_run_begin(r);
+	ck_assert_int_eq(ks_run_status(r), KS_RUN_HANG);
+	ck_assert_int_eq(ks_run_end(r), KS_RUN_HANG);
+	ck_assert_violations("hang", 1);
+	ck_assert_ptr_nonnull(strstr(ks_violation_get(0)->msg, "waiter in waiter waits for"));
+	ck_assert_ptr_nonnull(strstr(ks_violation_get(0)->msg, "flag is 0"));
+	ks_runner_free(r);
+}
+END_TEST
+
+static void spinner(void *arg)
+{
+	ks_loop_begin();
+	for (;;) {
+		ks_sched_point(KS_OBJ(KS_OBJ_VAR, 3), KS_READ);
+		if (*flag)
+			break;
+		ks_retry();
+	}
+}
+
+static void spin_setup(void *arg)
+{
+	flag = ks_alloc(sizeof(*flag));
+	ks_thread_spawn("spinner", spinner, NULL);
+}
+
+/* A retry loop past its bound awaits a write; with no writer the run is a hang, not a spin. */
+START_TEST(test_retry_await_hang)
+{
+	struct ks_program p = { .name = "spin", .setup = spin_setup };
+	struct ks_run_opts o = { .loop_bound = 2 };
+	struct ks_runner *r = ks_runner_new(&p, &o);
+	int steps = 0;
+
+	ks_run_begin(r);
+	while (ks_run_status(r) == KS_RUN_ACTIVE && steps < 100) {
+		ks_run_step(r, 0);
+		steps++;
+	}
+	ck_assert_int_eq(steps, 2);
+	ck_assert_int_eq(ks_run_end(r), KS_RUN_HANG);
+	ck_assert_ptr_nonnull(strstr(ks_violation_get(0)->msg, "awaits a write to var 0x3"));
+	ks_runner_free(r);
+}
+END_TEST
+
+/* A run longer than max_steps is cut, not reported as a hang. */
+START_TEST(test_cut)
+{
+	struct ks_run_opts o = { .max_steps = 3 };
+	struct ks_runner *r = ks_runner_new(&counter, &o);
+
+	ks_run_begin(r);
+	while (ks_run_status(r) == KS_RUN_ACTIVE)
+		ks_run_step(r, ks_run_enabled(r, 0) ? 0 : 1);
+	ck_assert_int_eq(ks_run_status(r), KS_RUN_CUT);
+	ck_assert_int_eq(ks_run_steps(r), 3);
+	ck_assert_int_eq(ks_run_end(r), KS_RUN_CUT);
+	ck_assert_int_eq(ks_violation_count(), 0);
+	ks_runner_free(r);
+}
+END_TEST
+
+static void oops(void *arg)
+{
+	ks_sched_point(KS_OBJ(KS_OBJ_VAR, 4), KS_WRITE);
+	ks_bug("refcount", KS_OBJ(KS_OBJ_VAR, 4), "bad state");
+	ck_abort_msg("a BUG must end the thread");
+}
+
+static void oops_setup(void *arg)
+{
+	ks_thread_spawn("oops", oops, NULL);
+}
+
+/* BUG records a violation and ends the thread; the run still terminates. */
+START_TEST(test_bug_kills_thread)
+{
+	struct ks_program p = { .name = "oops", .setup = oops_setup };
+	struct ks_runner *r = ks_runner_new(&p, NULL);
+
+	ks_run_begin(r);
+	ks_run_step(r, 0);
+	ck_assert(ks_run_finished(r, 0));
+	ck_assert_int_eq(ks_run_end(r), KS_RUN_TERMINAL);
+	ck_assert_violations("refcount", 1);
+	ks_runner_free(r);
+}
+END_TEST
+
+/* Direct mode: a wait that is not ready is a recorded hang, never a block. */
+START_TEST(test_direct_mode)
+{
+	int zero = 0;
+	struct ks_wait w = { flag_set, flag_explain, &zero };
+
+	ks_direct_begin();
+	ks_sched_point(KS_OBJ(KS_OBJ_PAGE, 0x1200), KS_READ);
+	ck_assert_int_eq(ks_step(), 1);
+	ks_sched_wait(KS_OBJ(KS_OBJ_VAR, 9), KS_WAIT, &w);
+	ck_assert_violations("hang", 1);
+	ck_assert_str_eq(ks_thread_name(ks_tid()), "main");
+	ks_direct_end();
+}
+END_TEST
+
+/* Objects print by kind, named objects by name. */
+START_TEST(test_obj_format)
+{
+	char buf[64];
+	ks_obj_t l;
+
+	ks_direct_begin();
+	ks_obj_format(KS_OBJ(KS_OBJ_PAGE, 0x1200), buf, sizeof(buf));
+	ck_assert_str_eq(buf, "page 0x1200");
+	l = ks_obj_named(KS_OBJ_LOCK, "mmu_lock");
+	ks_obj_format(l, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "lock mmu_lock");
+	ck_assert_int_eq(ks_obj_kind(l), KS_OBJ_LOCK);
+	ks_direct_end();
+}
+END_TEST
+
+static Suite *run_suite(void)
+{
+	Suite *s = suite_create("engine-run");
+	TCase *tc = tcase_create("run");
+
+	tcase_add_test(tc, test_lost_update_schedules);
+	tcase_add_test(tc, test_wait_enabledness_and_hang);
+	tcase_add_test(tc, test_retry_await_hang);
+	tcase_add_test(tc, test_cut);
+	tcase_add_test(tc, test_bug_kills_thread);
+	tcase_add_test(tc, test_direct_mode);
+	tcase_add_test(tc, test_obj_format);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return ks_check_main(run_suite());
+}
