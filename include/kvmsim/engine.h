@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Searches over the runs of a program: strategies, results, replay tokens.
+ *
+ * A strategy decides, at every scheduling point of a run, which enabled
+ * thread takes the next step (include/kvmsim/run.h).  Exhaustive strategies
+ * re-execute the program from its setup with a prefix of decisions; every
+ * failing run gets a replay token that reproduces it bit-exactly.
+ */
+#ifndef KVMSIM_ENGINE_H
+#define KVMSIM_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <kvmsim/run.h>
+
+enum ks_strategy {
+	KS_STRAT_DFS,		/* plain DFS, no reduction (the oracle for DPOR) */
+	KS_STRAT_DPOR,		/* source-set DPOR with sleep sets (default) */
+	KS_STRAT_BOUNDED,	/* iterative preemption bounding (later) */
+	KS_STRAT_PCT,		/* PCT with depth d (later) */
+	KS_STRAT_RANDOM,	/* random walk (later) */
+	KS_STRAT_PORTFOLIO,	/* (later) */
+	KS_STRAT_REPLAY,	/* one run from a token's decisions */
+	KS_STRAT_NR
+};
+
+const char *ks_strategy_name(enum ks_strategy s);
+/* Returns -1 for an unknown name. */
+int ks_strategy_lookup(const char *name);
+
+struct ks_search_opts {
+	enum ks_strategy strategy;
+	unsigned loop_bound;		/* 0: 2 */
+	uint32_t max_steps;		/* per run; 0: 100000 */
+	uint64_t max_runs;		/* 0: unlimited; hitting it makes the search bounded */
+	double max_seconds;		/* 0: unlimited; likewise */
+	bool stop_on_first;		/* stop at the first violating run */
+	uint64_t seed;
+	unsigned bound;			/* preemption bound (bounded) */
+	/*
+	 * Fingerprints of what the program was built from, carried in tokens:
+	 * scenario, variant and era.  The program's own fingerprint covers all.
+	 */
+	uint64_t fp_scenario, fp_variant, fp_era;
+};
+
+/* One distinct violation found by a search, with the first run that showed it. */
+struct ks_finding {
+	const char *oracle;		/* static */
+	char *message;			/* heap */
+	char *token;			/* heap: replays the run */
+	char *trace;			/* heap: the run's trace, one row per line */
+	uint64_t trace_hash;
+	bool nondeterministic;		/* the second replay's trace hash differed */
+};
+
+struct ks_search_result {
+	bool complete;			/* explored everything, nothing cut or stopped */
+	uint64_t runs;			/* runs started */
+	uint64_t terminal, hangs, sleep_blocked, cut;
+	uint64_t classes;		/* distinct Foata classes of maximal runs */
+	uint64_t steps;			/* scheduling points over all runs */
+	double elapsed_s;
+	uint64_t violating_runs;
+	/* Distinct (oracle, message-with-steps-removed) findings, in order found. */
+	struct ks_finding *findings;
+	size_t nfindings;
+	/* Sorted, distinct oracle names found (the verdict). */
+	const char **verdict;
+	size_t nverdict;
+};
+
+/* Run a search.  Returns 0, or -1 with a message in @err for bad options. */
+int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
+	      struct ks_search_result *res);
+void ks_search_result_free(struct ks_search_result *res);
+
+/*
+ * Replay tokens: strategy, seed, decisions, loop bound and the fingerprints.
+ * ks_token_parse() returns 0, or -1 with a one-line reason in @err.
+ */
+struct ks_token {
+	enum ks_strategy strategy;
+	uint64_t seed;
+	unsigned loop_bound;
+	uint64_t fp_program, fp_scenario, fp_variant, fp_era;
+	uint32_t ndecisions;
+	uint8_t *decisions;		/* heap: thread id per step */
+};
+char *ks_token_format(const struct ks_token *tok);
+int ks_token_parse(const char *text, struct ks_token *tok, char *err, size_t errlen);
+void ks_token_free(struct ks_token *tok);
+
+/*
+ * Replay @tok against @prog: a token for another program is rejected (-1 and
+ * a reason naming what differs: scenario, variant or era).  On success the
+ * runner's log holds the trace; @status is how the run ended.
+ */
+int ks_replay(const struct ks_program *prog, const struct ks_search_opts *opts,
+	      const struct ks_token *tok, enum ks_run_status *status,
+	      struct ks_buf *trace, char *err, size_t errlen);
+
+#endif /* KVMSIM_ENGINE_H */

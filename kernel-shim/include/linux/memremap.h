@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * struct dev_pagemap and ZONE_DEVICE memory: memremap_pages() creates the
+ * memmap and initialises every page (refcount 1, PG_reserved, pgmap),
+ * memunmap_pages() tears it down in the order of the selected mm era
+ * (include/kvmsim/world.h, kernel-semantics.md c.2/c.3).
+ */
+#ifndef KS_LINUX_MEMREMAP_H
+#define KS_LINUX_MEMREMAP_H
+
+#include "linux/completion.h"
+#include "linux/mm_types.h"
+#include "linux/percpu-refcount.h"
+
+enum memory_type {
+	MEMORY_DEVICE_PRIVATE = 1,
+	MEMORY_DEVICE_FS_DAX,
+	MEMORY_DEVICE_GENERIC,		/* device-dax (MEMORY_DEVICE_DEVDAX in 5.3-5.x) */
+	MEMORY_DEVICE_PCI_P2PDMA,
+};
+
+struct dev_pagemap {
+	struct percpu_ref ref;
+	struct completion done;
+	enum memory_type type;
+	unsigned long start_pfn;
+	unsigned long nr_pages;
+	unsigned int vmemmap_shift;	/* 5.17+: compound device-dax pages */
+	int id;
+	const char *name;
+	bool memmap_removed;
+};
+
+/* Find the live pgmap of @pfn and take a reference; NULL once it is dying. */
+struct dev_pagemap *get_dev_pagemap(unsigned long pfn, struct dev_pagemap *pgmap);
+void put_dev_pagemap(struct dev_pagemap *pgmap);
+/* Create the memmap of the range and initialise its pages per the era. */
+void *memremap_pages(struct dev_pagemap *pgmap, int nid);
+/* Kill, drop the init references, wait, remove the memmap: in the era's order. */
+void memunmap_pages(struct dev_pagemap *pgmap);
+
+#endif /* KS_LINUX_MEMREMAP_H */

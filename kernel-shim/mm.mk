@@ -1,0 +1,1 @@
+# kernel-shim host mm: see the top-level Makefile.am

@@ -1,0 +1,1 @@
+# sim/scenario: see the top-level Makefile.am
