@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Variants of the KVM logic under review, and mutants (deliberately broken
+ * variants, each naming the oracle that must catch it).
+ *
+ * A variant is C code with the kernel functions' control flow (sim/kvm/);
+ * its file holds only the functions that differ from the variant it builds
+ * on.  The registry below is what the CLI lists and selects from.
+ */
+#ifndef KVMSIM_VARIANT_H
+#define KVMSIM_VARIANT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kvmsim/engine.h>
+#include <kvmsim/world.h>
+
+struct kvm_variant_ops;		/* the lifted functions: sim/kvm/kvm.h */
+
+struct ks_variant {
+	const char *name;		/* "v5.4-rc7" */
+	const char *base;		/* the variant it builds on, or NULL */
+	const char *kernel;		/* kernel version and commit(s) modelled */
+	const char *summary;		/* one line for `kvmsim list` */
+	bool mutant;
+	const char *catches;		/* mutants: the oracle that must catch it */
+	enum ks_era_id default_era;
+	const struct kvm_variant_ops *ops;
+};
+
+size_t ks_variant_count(void);
+const struct ks_variant *ks_variant_at(size_t i);
+const struct ks_variant *ks_variant_lookup(const char *name);
+/* For --load: a shared object's constructor registers its variants. */
+int ks_variant_register(const struct ks_variant *v);
+uint64_t ks_variant_fingerprint(const struct ks_variant *v);
+
+struct ks_scenario;		/* include/kvmsim/scenario.h */
+
+/*
+ * Search the runs of @scn with variant @v on era @era (NULL: the variant's
+ * default).  Fills @res; returns 0, or -1 for a scenario this variant cannot
+ * run (with a reason in @err).
+ */
+int ks_check_scenario(const struct ks_scenario *scn, const struct ks_variant *v,
+		      const struct ks_era *era, const struct ks_search_opts *opts,
+		      struct ks_search_result *res, char *err, size_t errlen);
+/* The program a search explores for (@scn, @v, @era); for replay. */
+int ks_scenario_program(const struct ks_scenario *scn, const struct ks_variant *v,
+			const struct ks_era *era, struct ks_program *prog,
+			struct ks_search_opts *opts, char *err, size_t errlen);
+
+/*
+ * `kvmsim diff A B`: the decision table of both variants on each page kind
+ * (normal, THP, fsdax, device-dax, zero page, reserved RAM, VM_PFNMAP) and the
+ * rows that differ.  Returns the number of differing rows.
+ */
+int ks_variant_diff(const struct ks_variant *a, const struct ks_variant *b,
+		    struct ks_buf *out);
+
+/* Oracle names and one-line descriptions, for `kvmsim list oracles`. */
+struct ks_oracle_desc {
+	const char *name;
+	const char *summary;
+};
+size_t ks_oracle_count(void);
+const struct ks_oracle_desc *ks_oracle_at(size_t i);
+
+#endif /* KVMSIM_VARIANT_H */
