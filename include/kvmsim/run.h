@@ -33,6 +33,8 @@ struct ks_program {
 	void (*setup)(void *arg);
 	/* End-of-run oracles on a terminal run (the audit); may record violations. */
 	void (*finish)(void *arg);
+	/* Per-step oracles, called after every step (may record violations). */
+	void (*after_step)(void *arg);
 	void *arg;
 };
 

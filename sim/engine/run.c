@@ -59,6 +59,7 @@ struct ks_runner {
 	uint32_t nsteps;
 	bool cut;
 	bool ended;
+	bool in_oracle;		/* after_step oracles: no switching */
 	/* Per-run storage. */
 	struct ks_chunk *chunks;	/* first chunk is kept; big ones freed */
 	struct ks_chunk *chunk;		/* the one being filled */
@@ -402,7 +403,7 @@ void ks_sched_point(ks_obj_t obj, enum ks_access acc)
 
 	if (!r)
 		return;
-	if (r->direct || r->cur < 0) {
+	if (r->direct || r->cur < 0 || r->in_oracle) {
 		if (r->direct)
 			r->nsteps++;
 		return;
@@ -892,6 +893,17 @@ void ks_run_step(struct ks_runner *r, int tid)
 	else if (ev.obj)
 		ks_note_read(t, ev.obj);
 	ks_resume(r, tid);
+	if (r->prog.after_step) {
+		/*
+		 * Oracles see the step's number and thread, as its rows do; they
+		 * run on the runner's stack, so scheduling points are inert.
+		 */
+		r->cur = tid;
+		r->in_oracle = true;
+		r->prog.after_step(r->prog.arg);
+		r->in_oracle = false;
+		r->cur = -1;
+	}
 	r->nsteps++;
 }
 

@@ -1,1 +1,13 @@
-# sim/kvm: see the top-level Makefile.am
+# The lifted KVM logic, its variants and mutants, the KVM-side oracles.
+libkvmsim_a_SOURCES += \
+	sim/kvm/kvm.h \
+	sim/kvm/kvm_dispatch.c \
+	sim/kvm/kvm_main.c \
+	sim/kvm/mmu.c \
+	sim/kvm/vcpu.c \
+	sim/kvm/oracles.c \
+	sim/kvm/variants.c \
+	sim/kvm/variants/v5.4-rc7.c \
+	sim/kvm/variants/v5.4.c \
+	sim/kvm/variants/mutants.c
+pkginclude_HEADERS += include/kvmsim/variant.h

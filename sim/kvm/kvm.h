@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The lifted KVM logic: struct kvm, memslots, the direct-map SPTEs, and the
+ * functions a variant may replace.
+ *
+ * Lifted code calls the kernel's names (kvm_is_reserved_pfn(),
+ * tdp_page_fault(), ...).  Each such name is a dispatcher (kvm_dispatch.c)
+ * that calls the current variant's implementation through struct
+ * kvm_variant_ops and logs the result as a trace row, so a variant file
+ * holds only the functions that differ from the variant it builds on.
+ */
+#ifndef KVMSIM_KVM_H
+#define KVMSIM_KVM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <kvmsim/variant.h>
+
+#include "linux/mm.h"
+#include "linux/mmu_notifier.h"
+#include "linux/spinlock.h"
+
+typedef uint64_t kvm_pfn_t;
+typedef uint64_t gfn_t;
+typedef uint64_t gpa_t;
+
+/* include/linux/kvm_host.h error pfns */
+#define KVM_PFN_ERR_MASK	(0x7ffULL << 52)
+#define KVM_PFN_ERR_NOSLOT_MASK	(0xfffULL << 52)
+#define KVM_PFN_NOSLOT		(0x1ULL << 63)
+#define KVM_PFN_ERR_FAULT	(KVM_PFN_ERR_MASK)
+#define KVM_PFN_ERR_HWPOISON	(KVM_PFN_ERR_MASK + 1)
+#define KVM_PFN_ERR_RO_FAULT	(KVM_PFN_ERR_MASK + 2)
+
+static inline bool is_error_pfn(kvm_pfn_t pfn)
+{
+	return !!(pfn & KVM_PFN_ERR_MASK);
+}
+
+static inline bool is_error_noslot_pfn(kvm_pfn_t pfn)
+{
+	return !!(pfn & KVM_PFN_ERR_NOSLOT_MASK);
+}
+
+/* Page-table levels, as PT_PAGE_TABLE_LEVEL / PT_DIRECTORY_LEVEL in 4.19. */
+#define PT_PAGE_TABLE_LEVEL	1
+#define PT_DIRECTORY_LEVEL	2
+#define PT_PDPE_LEVEL		3
+#define KVM_PAGES_PER_HPAGE(l)	(1ULL << (((l) - 1) * 9))
+#define KVM_HPAGE_SIZE(l)	(KVM_PAGES_PER_HPAGE(l) << PAGE_SHIFT)
+
+/* Fault handler results (4.19 RET_PF_*). */
+#define RET_PF_RETRY	0
+#define RET_PF_EMULATE	1
+#define RET_PF_INVALID	2
+
+#define PFERR_WRITE_MASK (1U << 1)
+
+#define KVM_MEM_LOG_DIRTY_PAGES (1U << 0)
+#define KVM_MEM_READONLY	(1U << 1)
+
+/* A shadow PTE of the direct map.  A/D bits are EPT-style (hardware sets them). */
+struct kvm_spte {
+	bool present;
+	bool writable;
+	bool accessed;
+	bool dirty;
+	kvm_pfn_t pfn;
+};
+
+struct kvm_memory_slot {
+	int id;
+	gfn_t base_gfn;
+	unsigned long npages;
+	unsigned long userspace_addr;
+	uint32_t flags;
+	/* lpage_info: per 2M frame of the slot, whether a huge SPTE is disallowed. */
+	bool *disallow_lpage;
+	unsigned long nr_lpages;
+	/* The direct map: one SPTE per gfn at 4K, one per 2M frame at 2M. */
+	struct kvm_spte *spte_4k;
+	struct kvm_spte *spte_2m;
+};
+
+#define KVM_MAX_SLOTS 8
+#define KVM_MAX_VCPUS 4
+
+struct kvm;
+
+struct kvm_vcpu {
+	struct kvm *kvm;
+	int vcpu_id;
+	const char *name;
+};
+
+struct kvm {
+	spinlock_t mmu_lock;
+	struct mm_struct *mm;
+	struct mmu_notifier mmu_notifier;
+	unsigned long mmu_notifier_seq;
+	long mmu_notifier_count;
+	ks_obj_t seq_obj, count_obj;
+	int nr_memslots;
+	struct kvm_memory_slot memslots[KVM_MAX_SLOTS];
+	struct kvm_vcpu vcpus[KVM_MAX_VCPUS];
+	bool dead;			/* kvm_destroy_vm() ran */
+};
+
+/*
+ * The functions a variant may replace.  Everything else in sim/kvm is shared
+ * by all variants.
+ */
+struct kvm_variant_ops {
+	/* virt/kvm/kvm_main.c */
+	bool (*kvm_is_reserved_pfn)(kvm_pfn_t pfn);
+	bool (*kvm_is_zone_device_pfn)(kvm_pfn_t pfn);	/* NULL before 5.4 */
+	void (*kvm_release_pfn_clean)(kvm_pfn_t pfn);
+	void (*kvm_set_pfn_dirty)(kvm_pfn_t pfn);
+	void (*kvm_set_pfn_accessed)(kvm_pfn_t pfn);
+	void (*kvm_get_pfn)(kvm_pfn_t pfn);
+	kvm_pfn_t (*hva_to_pfn)(unsigned long addr, bool atomic, bool *async,
+				bool write_fault, bool *writable);
+	/* arch/x86/kvm/mmu.c */
+	int (*tdp_page_fault)(struct kvm_vcpu *vcpu, gpa_t gpa, uint32_t error_code,
+			      bool prefault);
+	void (*transparent_hugepage_adjust)(struct kvm_vcpu *vcpu, gfn_t *gfnp,
+					    kvm_pfn_t *pfnp, int *levelp);
+	int (*mmu_set_spte)(struct kvm_vcpu *vcpu, struct kvm_spte *sptep,
+			    bool write_fault, int level, gfn_t gfn, kvm_pfn_t pfn,
+			    bool host_writable);
+	int (*mmu_spte_clear_track_bits)(struct kvm *kvm, struct kvm_spte *sptep,
+					 gfn_t gfn, int level);
+	bool (*mmu_notifier_retry)(struct kvm *kvm, unsigned long mmu_seq);
+};
+
+/* The variant and the VM of the current run. */
+extern const struct kvm_variant_ops *kvm_ops;
+extern struct kvm *kvm_current;
+
+/* ---- dispatchers: the kernel's names (kvm_dispatch.c) ---------------------- */
+
+bool kvm_is_reserved_pfn(kvm_pfn_t pfn);
+bool kvm_is_zone_device_pfn(kvm_pfn_t pfn);
+void kvm_release_pfn_clean(kvm_pfn_t pfn);
+void kvm_set_pfn_dirty(kvm_pfn_t pfn);
+void kvm_set_pfn_accessed(kvm_pfn_t pfn);
+void kvm_get_pfn(kvm_pfn_t pfn);
+kvm_pfn_t hva_to_pfn(unsigned long addr, bool atomic, bool *async,
+		     bool write_fault, bool *writable);
+int tdp_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, uint32_t error_code,
+		   bool prefault);
+void transparent_hugepage_adjust(struct kvm_vcpu *vcpu, gfn_t *gfnp,
+				 kvm_pfn_t *pfnp, int *levelp);
+int mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_spte *sptep, bool write_fault,
+		 int level, gfn_t gfn, kvm_pfn_t pfn, bool host_writable);
+int mmu_spte_clear_track_bits(struct kvm *kvm, struct kvm_spte *sptep, gfn_t gfn,
+			      int level);
+bool mmu_notifier_retry(struct kvm *kvm, unsigned long mmu_seq);
+
+/* ---- the v4.19 implementations other variants build on ---------------------- */
+
+extern const struct kvm_variant_ops kvm_v4_19_ops;
+
+/* Each variant fills its ops from its base's, then replaces what differs. */
+void kvm_v4_19_ops_init(struct kvm_variant_ops *ops);
+void kvm_v5_4_rc7_ops_init(struct kvm_variant_ops *ops);
+void kvm_v5_4_ops_init(struct kvm_variant_ops *ops);
+void kvm_mut_no_retry_ops_init(struct kvm_variant_ops *ops);
+void kvm_mut_missing_put_ops_init(struct kvm_variant_ops *ops);
+void kvm_mut_double_put_ops_init(struct kvm_variant_ops *ops);
+
+bool v4_19_kvm_is_reserved_pfn(kvm_pfn_t pfn);
+void v4_19_kvm_release_pfn_clean(kvm_pfn_t pfn);
+void v4_19_kvm_set_pfn_dirty(kvm_pfn_t pfn);
+void v4_19_kvm_set_pfn_accessed(kvm_pfn_t pfn);
+void v4_19_kvm_get_pfn(kvm_pfn_t pfn);
+kvm_pfn_t v4_19_hva_to_pfn(unsigned long addr, bool atomic, bool *async,
+			   bool write_fault, bool *writable);
+int v4_19_tdp_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, uint32_t error_code,
+			 bool prefault);
+void v4_19_transparent_hugepage_adjust(struct kvm_vcpu *vcpu, gfn_t *gfnp,
+				       kvm_pfn_t *pfnp, int *levelp);
+int v4_19_mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_spte *sptep,
+		       bool write_fault, int level, gfn_t gfn, kvm_pfn_t pfn,
+		       bool host_writable);
+int v4_19_mmu_spte_clear_track_bits(struct kvm *kvm, struct kvm_spte *sptep,
+				    gfn_t gfn, int level);
+bool v4_19_mmu_notifier_retry(struct kvm *kvm, unsigned long mmu_seq);
+
+/* ---- shared helpers (mmu.c, kvm_main.c) --------------------------------------- */
+
+struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn);
+unsigned long gfn_to_hva_memslot(struct kvm_memory_slot *slot, gfn_t gfn);
+kvm_pfn_t __gfn_to_pfn_memslot(struct kvm_memory_slot *slot, gfn_t gfn,
+			       bool atomic, bool *async, bool write_fault,
+			       bool *writable);
+int mapping_level(struct kvm_vcpu *vcpu, gfn_t large_gfn, bool *force_pt_level);
+bool mmu_gfn_lpage_is_disallowed(struct kvm_vcpu *vcpu, gfn_t gfn, int level);
+int __direct_map(struct kvm_vcpu *vcpu, gpa_t gpa, int write, bool map_writable,
+		 int level, kvm_pfn_t pfn, bool prefault);
+int kvm_handle_bad_page(struct kvm_vcpu *vcpu, gfn_t gfn, kvm_pfn_t pfn);
+bool try_async_pf(struct kvm_vcpu *vcpu, bool prefault, gfn_t gfn, gpa_t gpa,
+		  kvm_pfn_t *pfn, bool write, bool *writable);
+struct kvm_spte *kvm_spte_at(struct kvm_memory_slot *slot, gfn_t gfn, int level);
+ks_obj_t kvm_spte_obj(gfn_t gfn, int level);
+void drop_spte(struct kvm *kvm, struct kvm_spte *sptep, gfn_t gfn, int level);
+int kvm_unmap_hva_range(struct kvm *kvm, unsigned long start, unsigned long end);
+void kvm_mmu_zap_all(struct kvm *kvm);
+int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, uint32_t error_code);
+
+/* The VM, its memslots and its vCPUs (kvm_main.c). */
+struct kvm *kvm_create_vm(struct mm_struct *mm);
+int kvm_set_memory_region(struct kvm *kvm, int slot, gfn_t base_gfn,
+			  unsigned long npages, unsigned long hva, uint32_t flags);
+void kvm_destroy_vm(struct kvm *kvm);
+
+/* ---- scenario operations of a vCPU (vcpu.c) ---------------------------------- */
+
+/* Whether the guest's access to @gfn would now go through a present SPTE. */
+bool vcpu_spte_present(struct kvm_vcpu *vcpu, gfn_t gfn, bool write);
+/* An EPT violation at @gfn: the fault handler until it does not retry. */
+int kvm_vcpu_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write);
+/* The guest touches @gfn: through a present SPTE (setting A/D), else fault first. */
+int kvm_vcpu_access(struct kvm_vcpu *vcpu, gfn_t gfn, bool write);
+
+/* ---- oracles of the KVM side (oracles.c) ---------------------------------------- */
+
+struct dev_dax;
+/* unbind-survivor watches @dev's pfns once its unbind has finished. */
+void kvm_oracle_watch_device(struct dev_dax *dev);
+void kvm_oracle_invalidate_begin(unsigned long start, unsigned long end);
+void kvm_oracle_invalidate_end(unsigned long start, unsigned long end);
+void kvm_oracles_after_step(struct kvm *kvm);
+void kvm_oracles_finish(struct kvm *kvm);
+
+/* Formats an SPTE value for trace rows (KS_V_SPTE). */
+int64_t kvm_spte_val(const struct kvm_spte *spte, int level);
+
+#endif /* KVMSIM_KVM_H */

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The oracles of the KVM side (design.md "Scenarios and oracles"):
+ *
+ *  stale-spte       at every step at which no invalidation covering the hva
+ *                   is in progress, every 4K piece of every SPTE maps the host
+ *                   pfn at the matching hva, and is writable only if the host
+ *                   PTE is.
+ *  unbind-survivor  an SPTE to a device's pfn after that device's unbind
+ *                   finished.
+ *
+ * The in-progress invalidations are recorded by KVM's own notifier callbacks
+ * on entry to invalidate_range_start and after invalidate_range_end, which
+ * bracket the window in which the mm may change the PTEs.  Each violation is
+ * reported once per object per run.
+ */
+#include <string.h>
+
+#include "kvm/kvm.h"
+
+#include "linux/dax.h"
+
+#define KVM_ORACLE_MAX_RANGES 16
+#define KVM_ORACLE_MAX_REPORTED 64
+#define KVM_ORACLE_MAX_DEVICES 4
+
+struct kvm_oracle_state {
+	int nranges;
+	unsigned long start[KVM_ORACLE_MAX_RANGES], end[KVM_ORACLE_MAX_RANGES];
+	int nreported;
+	ks_obj_t reported[KVM_ORACLE_MAX_REPORTED];
+	int ndevices;
+	struct dev_dax *devices[KVM_ORACLE_MAX_DEVICES];
+};
+
+static struct kvm_oracle_state *kos;
+
+static void kvm_oracle_reset(void)
+{
+	kos = NULL;
+}
+
+__attribute__((constructor)) static void kvm_oracle_register(void)
+{
+	ks_on_run_begin(kvm_oracle_reset);
+}
+
+static struct kvm_oracle_state *kvm_oracle_state(void)
+{
+	if (!kos)
+		kos = ks_alloc(sizeof(*kos));
+	return kos;
+}
+
+void kvm_oracle_watch_device(struct dev_dax *dev)
+{
+	struct kvm_oracle_state *s = kvm_oracle_state();
+
+	if (s->ndevices < KVM_ORACLE_MAX_DEVICES)
+		s->devices[s->ndevices++] = dev;
+}
+
+void kvm_oracle_invalidate_begin(unsigned long start, unsigned long end)
+{
+	struct kvm_oracle_state *s = kvm_oracle_state();
+
+	if (s->nranges < KVM_ORACLE_MAX_RANGES) {
+		s->start[s->nranges] = start;
+		s->end[s->nranges] = end;
+		s->nranges++;
+	}
+}
+
+void kvm_oracle_invalidate_end(unsigned long start, unsigned long end)
+{
+	struct kvm_oracle_state *s = kvm_oracle_state();
+	int i;
+
+	for (i = 0; i < s->nranges; i++) {
+		if (s->start[i] == start && s->end[i] == end) {
+			s->nranges--;
+			s->start[i] = s->start[s->nranges];
+			s->end[i] = s->end[s->nranges];
+			return;
+		}
+	}
+}
+
+static bool kvm_oracle_invalidating(const struct kvm_oracle_state *s,
+				    unsigned long start, unsigned long end)
+{
+	int i;
+
+	for (i = 0; i < s->nranges; i++)
+		if (start < s->end[i] && s->start[i] < end)
+			return true;
+	return false;
+}
+
+/* Report @oracle on @obj once per run. */
+static bool kvm_oracle_first(struct kvm_oracle_state *s, ks_obj_t obj)
+{
+	int i;
+
+	for (i = 0; i < s->nreported; i++)
+		if (s->reported[i] == obj)
+			return false;
+	if (s->nreported < KVM_ORACLE_MAX_REPORTED)
+		s->reported[s->nreported++] = obj;
+	return true;
+}
+
+/* The host pfn mapped at @hva and whether it is writable; false if none. */
+static bool kvm_oracle_host_pfn(struct mm_struct *mm, unsigned long hva,
+				unsigned long *pfn, bool *writable)
+{
+	enum pg_level level;
+	pte_t pte = ks_pte_get(mm, hva, &level);
+	unsigned long size;
+
+	if (!pte_present(pte))
+		return false;
+	size = level == PG_LEVEL_1G ? PUD_SIZE : level == PG_LEVEL_2M ? PMD_SIZE : PAGE_SIZE;
+	*pfn = pte_pfn(pte) + ((hva & (size - 1)) >> PAGE_SHIFT);
+	*writable = pte_write(pte);
+	return true;
+}
+
+static void kvm_oracle_check_spte(struct kvm *kvm, struct kvm_oracle_state *s,
+				  struct kvm_memory_slot *slot, gfn_t gfn, int level)
+{
+	struct kvm_spte *sptep = kvm_spte_at(slot, gfn, level);
+	unsigned long npages = KVM_PAGES_PER_HPAGE(level), i;
+	unsigned long hva0 = gfn_to_hva_memslot(slot, gfn);
+	ks_obj_t obj = kvm_spte_obj(gfn, level);
+	int d;
+
+	if (!sptep->present)
+		return;
+	for (d = 0; d < s->ndevices; d++) {
+		struct dev_dax *dev = s->devices[d];
+
+		if (dev->unbound && sptep->pfn >= dev->pgmap.start_pfn &&
+		    sptep->pfn < dev->pgmap.start_pfn + dev->pgmap.nr_pages &&
+		    kvm_oracle_first(s, obj))
+			ks_violation("unbind-survivor", obj,
+				     "SPTE for gfn 0x%llx maps pfn 0x%llx of %s after its unbind finished",
+				     (unsigned long long)gfn,
+				     (unsigned long long)sptep->pfn, dev->name);
+	}
+	if (kvm_oracle_invalidating(s, hva0, hva0 + npages * PAGE_SIZE))
+		return;
+	for (i = 0; i < npages; i++) {
+		unsigned long hva = hva0 + i * PAGE_SIZE, pfn;
+		bool writable, mapped;
+
+		if (gfn + i >= slot->base_gfn + slot->npages)
+			break;
+		mapped = kvm_oracle_host_pfn(kvm->mm, hva, &pfn, &writable);
+		if (mapped && pfn == sptep->pfn + i && (writable || !sptep->writable))
+			continue;
+		if (!kvm_oracle_first(s, obj))
+			return;
+		if (!mapped)
+			ks_violation("stale-spte", obj,
+				     "SPTE for gfn 0x%llx maps pfn 0x%llx but hva 0x%lx is not mapped",
+				     (unsigned long long)(gfn + i),
+				     (unsigned long long)(sptep->pfn + i), hva);
+		else if (pfn != sptep->pfn + i)
+			ks_violation("stale-spte", obj,
+				     "SPTE for gfn 0x%llx maps pfn 0x%llx but hva 0x%lx maps pfn 0x%lx",
+				     (unsigned long long)(gfn + i),
+				     (unsigned long long)(sptep->pfn + i), hva, pfn);
+		else
+			ks_violation("stale-spte", obj,
+				     "SPTE for gfn 0x%llx is writable but the PTE at hva 0x%lx is read-only",
+				     (unsigned long long)(gfn + i), hva);
+		return;
+	}
+}
+
+void kvm_oracles_after_step(struct kvm *kvm)
+{
+	struct kvm_oracle_state *s = kvm_oracle_state();
+	int i;
+
+	for (i = 0; i < kvm->nr_memslots; i++) {
+		struct kvm_memory_slot *slot = &kvm->memslots[i];
+		gfn_t gfn;
+
+		for (gfn = slot->base_gfn; gfn < slot->base_gfn + slot->npages; gfn++)
+			kvm_oracle_check_spte(kvm, s, slot, gfn, PT_PAGE_TABLE_LEVEL);
+		/* Only whole 2M frames can hold a huge SPTE (lpage_info). */
+		for (gfn = (slot->base_gfn + 511) & ~511ULL;
+		     gfn + 512 <= slot->base_gfn + slot->npages; gfn += 512)
+			kvm_oracle_check_spte(kvm, s, slot, gfn, PT_DIRECTORY_LEVEL);
+	}
+}
+
+void kvm_oracles_finish(struct kvm *kvm)
+{
+	kvm_oracles_after_step(kvm);
+	ks_audit();
+}

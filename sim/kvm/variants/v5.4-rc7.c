@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * v5.4-rc7: the parent of a78986aae9b2.  What differs from v4.19.0:
+ *
+ *  - "kvm: x86: Do not release the page inside mmu_set_spte()" (Junaid
+ *    Shahid, July 2019; also in 4.19.84): tdp_page_fault() releases the pfn
+ *    at out_unlock on every path, mmu_set_spte() no longer does;
+ *  - transparent_hugepage_adjust() takes gfn by value (__direct_map derives
+ *    the base gfn from the level);
+ *  - kvm_set_pfn_dirty() lost the inner PageReserved() check.
+ *
+ * ZONE_DEVICE pages are still kvm_is_reserved_pfn(): the D1 leak remains.
+ */
+#include "kvm/kvm.h"
+
+/* v5.4-rc7 mmu.c: mmu_set_spte() without the release. */
+static int v5_4_rc7_mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_spte *sptep,
+				 bool write_fault, int level, gfn_t gfn,
+				 kvm_pfn_t pfn, bool host_writable)
+{
+	struct kvm_spte old;
+
+	ks_sched_point(kvm_spte_obj(gfn, level), KS_WRITE);
+	old = *sptep;
+	sptep->present = true;
+	sptep->pfn = pfn;
+	sptep->writable = host_writable;
+	sptep->dirty = host_writable;
+	sptep->accessed = true;
+	ks_log("mmu_set_spte", kvm_spte_obj(gfn, level), KS_V_SPTE,
+	       kvm_spte_val(&old, level), kvm_spte_val(sptep, level));
+	return RET_PF_RETRY;
+}
+
+/* v5.4-rc7 mmu.c: transparent_hugepage_adjust(vcpu, gfn, &pfn, &level). */
+static void v5_4_rc7_transparent_hugepage_adjust(struct kvm_vcpu *vcpu,
+						 gfn_t *gfnp, kvm_pfn_t *pfnp,
+						 int *levelp)
+{
+	gfn_t gfn = *gfnp;	/* by value: the caller's gfn is not moved */
+
+	v4_19_transparent_hugepage_adjust(vcpu, &gfn, pfnp, levelp);
+}
+
+/* v5.4-rc7 kvm_main.c: kvm_set_pfn_dirty(). */
+static void v5_4_rc7_kvm_set_pfn_dirty(kvm_pfn_t pfn)
+{
+	if (!kvm_is_reserved_pfn(pfn)) {
+		struct page *page = pfn_to_page(pfn);
+
+		SetPageDirty(page);
+	}
+}
+
+/* v5.4-rc7 mmu.c: tdp_page_fault(): release at out_unlock, always. */
+static int v5_4_rc7_tdp_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa,
+				   uint32_t error_code, bool prefault)
+{
+	struct kvm *kvm = vcpu->kvm;
+	kvm_pfn_t pfn;
+	int r;
+	int level;
+	bool force_pt_level = false;
+	gfn_t gfn = gpa >> PAGE_SHIFT;
+	unsigned long mmu_seq;
+	int write = error_code & PFERR_WRITE_MASK;
+	bool map_writable;
+
+	level = mapping_level(vcpu, gfn, &force_pt_level);
+	if (!force_pt_level)
+		gfn &= ~(KVM_PAGES_PER_HPAGE(level) - 1);
+
+	ks_sched_point(kvm->seq_obj, KS_READ);
+	mmu_seq = kvm->mmu_notifier_seq;
+	/* smp_rmb() */
+
+	if (try_async_pf(vcpu, prefault, gfn, gpa, &pfn, write, &map_writable))
+		return RET_PF_RETRY;
+
+	if (is_error_noslot_pfn(pfn))
+		return kvm_handle_bad_page(vcpu, gfn, pfn);
+
+	r = RET_PF_RETRY;
+	spin_lock(&kvm->mmu_lock);
+	if (mmu_notifier_retry(kvm, mmu_seq))
+		goto out_unlock;
+	if (!force_pt_level)
+		transparent_hugepage_adjust(vcpu, &gfn, &pfn, &level);
+	r = __direct_map(vcpu, gpa, write, map_writable, level, pfn, prefault);
+out_unlock:
+	spin_unlock(&kvm->mmu_lock);
+	kvm_release_pfn_clean(pfn);
+	return r;
+}
+
+void kvm_v5_4_rc7_ops_init(struct kvm_variant_ops *ops)
+{
+	kvm_v4_19_ops_init(ops);
+	ops->mmu_set_spte = v5_4_rc7_mmu_set_spte;
+	ops->transparent_hugepage_adjust = v5_4_rc7_transparent_hugepage_adjust;
+	ops->kvm_set_pfn_dirty = v5_4_rc7_kvm_set_pfn_dirty;
+	ops->tdp_page_fault = v5_4_rc7_tdp_page_fault;
+}
