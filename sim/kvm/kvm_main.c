@@ -313,9 +313,9 @@ static int kvm_mmu_notifier_invalidate_range_start(struct mmu_notifier *mn,
 
 	KS_FUNC();
 	kvm_oracle_invalidate_begin(range->start, range->end);
-	if (kvm->dead)
-		return 0;	/* mmu_notifier_unregister() took us off the chain */
 	spin_lock(&kvm->mmu_lock);
+	if (kvm->dead)
+		goto out_unlock;	/* mmu_notifier_unregister() took us off the chain */
 	/*
 	 * The count increase must become visible at unlock time as no spte can
 	 * be established without taking the mmu_lock and count is also read
@@ -327,6 +327,7 @@ static int kvm_mmu_notifier_invalidate_range_start(struct mmu_notifier *mn,
 	kvm->mmu_notifier_count++;
 	kvm_unmap_hva_range(kvm, range->start, range->end);
 	/* The TLB flush before the pages can be freed is implied: no vCPU TLB. */
+out_unlock:
 	spin_unlock(&kvm->mmu_lock);
 	return 0;
 }
@@ -338,8 +339,8 @@ static void kvm_mmu_notifier_invalidate_range_end(struct mmu_notifier *mn,
 	struct kvm *kvm = mmu_notifier_to_kvm(mn);
 
 	KS_FUNC();
+	spin_lock(&kvm->mmu_lock);
 	if (!kvm->dead) {
-		spin_lock(&kvm->mmu_lock);
 		/*
 		 * This sequence increase will notify the kvm page fault that the
 		 * page that is going to be mapped in the spte could have been
@@ -358,10 +359,9 @@ static void kvm_mmu_notifier_invalidate_range_end(struct mmu_notifier *mn,
 		ks_log("mmu_notifier_count--", kvm->count_obj, KS_V_INT,
 		       kvm->mmu_notifier_count, kvm->mmu_notifier_count - 1);
 		kvm->mmu_notifier_count--;
-		spin_unlock(&kvm->mmu_lock);
-
 		BUG_ON(kvm->mmu_notifier_count < 0);
 	}
+	spin_unlock(&kvm->mmu_lock);
 	kvm_oracle_invalidate_end(range->start, range->end);
 }
 
@@ -377,9 +377,9 @@ static void kvm_mmu_notifier_change_pte(struct mmu_notifier *mn,
 	int i;
 
 	KS_FUNC();
-	if (kvm->dead)
-		return;
 	spin_lock(&kvm->mmu_lock);
+	if (kvm->dead)
+		goto out_unlock;
 	ks_sched_point(kvm->seq_obj, KS_WRITE);
 	kvm->mmu_notifier_seq++;
 	for (i = 0; i < kvm->nr_memslots; i++) {
@@ -413,6 +413,7 @@ static void kvm_mmu_notifier_change_pte(struct mmu_notifier *mn,
 			       KS_V_SPTE, 0, kvm_spte_val(sptep, PT_PAGE_TABLE_LEVEL));
 		}
 	}
+out_unlock:
 	spin_unlock(&kvm->mmu_lock);
 }
 
@@ -426,10 +427,8 @@ static int kvm_mmu_notifier_clear_flush_young(struct mmu_notifier *mn,
 	int young = 0, i;
 
 	KS_FUNC();
-	if (kvm->dead)
-		return 0;
 	spin_lock(&kvm->mmu_lock);
-	for (i = 0; i < kvm->nr_memslots; i++) {
+	for (i = 0; !kvm->dead && i < kvm->nr_memslots; i++) {
 		struct kvm_memory_slot *slot = &kvm->memslots[i];
 		unsigned long s_end = slot->userspace_addr + slot->npages * PAGE_SIZE;
 		unsigned long hva;
@@ -468,8 +467,6 @@ static void kvm_mmu_notifier_release(struct mmu_notifier *mn, struct mm_struct *
 	struct kvm *kvm = mmu_notifier_to_kvm(mn);
 
 	KS_FUNC();
-	if (kvm->dead)
-		return;
 	kvm_mmu_zap_all(kvm);
 }
 
@@ -508,7 +505,8 @@ void kvm_destroy_vm(struct kvm *kvm)
 {
 	KS_FUNC();
 	kvm_mmu_notifier_release(&kvm->mmu_notifier, kvm->mm);
-	ks_sched_point(kvm->count_obj, KS_WRITE);
+	spin_lock(&kvm->mmu_lock);
 	kvm->dead = true;
 	ks_log_note("kvm_destroy_vm", 0, "mmu_notifier_unregister");
+	spin_unlock(&kvm->mmu_lock);
 }
