@@ -47,10 +47,14 @@ struct ks_scenario;		/* include/kvmsim/scenario.h */
 int ks_check_scenario(const struct ks_scenario *scn, const struct ks_variant *v,
 		      const struct ks_era *era, const struct ks_search_opts *opts,
 		      struct ks_search_result *res, char *err, size_t errlen);
-/* The program a search explores for (@scn, @v, @era); for replay. */
+/*
+ * The program a search explores for (@scn, @v, @era), for replay; fills the
+ * fingerprints in @opts.  Free it with ks_scenario_program_free().
+ */
 int ks_scenario_program(const struct ks_scenario *scn, const struct ks_variant *v,
 			const struct ks_era *era, struct ks_program *prog,
 			struct ks_search_opts *opts, char *err, size_t errlen);
+void ks_scenario_program_free(struct ks_program *prog);
 
 /*
  * `kvmsim diff A B`: the decision table of both variants on each page kind

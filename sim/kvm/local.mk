@@ -8,6 +8,7 @@ libkvmsim_a_SOURCES += \
 	sim/kvm/oracles.c \
 	sim/kvm/variants.c \
 	sim/kvm/diff.c \
+	sim/kvm/scenario.c \
 	sim/kvm/variants/v5.4-rc7.c \
 	sim/kvm/variants/v5.4.c \
 	sim/kvm/variants/mutants.c
