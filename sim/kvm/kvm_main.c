@@ -393,11 +393,9 @@ static void kvm_mmu_notifier_change_pte(struct mmu_notifier *mn,
 		gfn = slot->base_gfn + ((address - slot->userspace_addr) >> PAGE_SHIFT);
 		/* kvm_set_pte_rmapp: a huge SPTE over the page is dropped. */
 		sptep = kvm_spte_at(slot, gfn, PT_DIRECTORY_LEVEL);
-		ks_sched_point(kvm_spte_obj(gfn & ~511ULL, PT_DIRECTORY_LEVEL), KS_READ);
 		if (sptep && sptep->present)
 			drop_spte(kvm, sptep, gfn & ~511ULL, PT_DIRECTORY_LEVEL);
 		sptep = kvm_spte_at(slot, gfn, PT_PAGE_TABLE_LEVEL);
-		ks_sched_point(kvm_spte_obj(gfn, PT_PAGE_TABLE_LEVEL), KS_READ);
 		if (!sptep->present)
 			continue;
 		if (pte_write(pte)) {
@@ -444,7 +442,7 @@ static int kvm_mmu_notifier_clear_flush_young(struct mmu_notifier *mn,
 				gfn_t g = level == PT_DIRECTORY_LEVEL ? gfn & ~511ULL : gfn;
 				struct kvm_spte *sptep = kvm_spte_at(slot, gfn, level);
 
-				if (!sptep)
+				if (!sptep || !sptep->present)
 					continue;
 				/* mmu_spte_age() with A/D bits: clear Accessed. */
 				ks_sched_point(kvm_spte_obj(g, level), KS_WRITE);

@@ -13,3 +13,4 @@ libkvmsim_a_SOURCES += \
 	sim/kvm/variants/v5.4.c \
 	sim/kvm/variants/mutants.c
 pkginclude_HEADERS += include/kvmsim/variant.h
+

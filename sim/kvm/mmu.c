@@ -95,11 +95,13 @@ int kvm_unmap_hva_range(struct kvm *kvm, unsigned long start, unsigned long end)
 			continue;
 		gfn_start = slot->base_gfn + ((hva_start - s_start) >> PAGE_SHIFT);
 		gfn_end = slot->base_gfn + ((hva_end - s_start + PAGE_SIZE - 1) >> PAGE_SHIFT);
-		/* 4K level */
+		/*
+		 * Under mmu_lock only the guest's hardware A/D updates can race,
+		 * and only on present SPTEs: drop_spte() declares those.
+		 */
 		for (gfn = gfn_start; gfn < gfn_end; gfn++) {
 			struct kvm_spte *sptep = kvm_spte_at(slot, gfn, PT_PAGE_TABLE_LEVEL);
 
-			ks_sched_point(kvm_spte_obj(gfn, PT_PAGE_TABLE_LEVEL), KS_READ);
 			if (sptep->present) {
 				drop_spte(kvm, sptep, gfn, PT_PAGE_TABLE_LEVEL);
 				flush = 1;
@@ -112,7 +114,6 @@ int kvm_unmap_hva_range(struct kvm *kvm, unsigned long start, unsigned long end)
 			if ((gfn >> 9) < (slot->base_gfn >> 9))
 				continue;
 			sptep = kvm_spte_at(slot, gfn, PT_DIRECTORY_LEVEL);
-			ks_sched_point(kvm_spte_obj(gfn, PT_DIRECTORY_LEVEL), KS_READ);
 			if (sptep->present) {
 				drop_spte(kvm, sptep, gfn, PT_DIRECTORY_LEVEL);
 				flush = 1;
@@ -321,7 +322,6 @@ int __direct_map(struct kvm_vcpu *vcpu, gpa_t gpa, int write, bool map_writable,
 		gfn = base;
 	} else {
 		sptep = kvm_spte_at(slot, gfn, PT_DIRECTORY_LEVEL);
-		ks_sched_point(kvm_spte_obj(gfn & ~511ULL, PT_DIRECTORY_LEVEL), KS_READ);
 		if (sptep->present)
 			drop_spte(kvm, sptep, gfn & ~511ULL, PT_DIRECTORY_LEVEL);
 	}

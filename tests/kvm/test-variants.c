@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The lifted KVM functions, variant by variant, on single pages (direct
+ * mode), and the decision table of `kvmsim diff`.
+ */
+#include <string.h>
+
+#include <kvmsim/run.h>
+#include <kvmsim/variant.h>
+
+#include "kvm/kvm.h"
+
+#include "linux/memremap.h"
+
+#include "../ks-check.h"
+
+#define DEVDAX_PFN 0x20000UL
+
+static const struct kvm_variant_ops *use(const char *name)
+{
+	const struct ks_variant *v = ks_variant_lookup(name);
+
+	ck_assert_msg(v != NULL, "variant %s is registered", name);
+	kvm_ops = v->ops;
+	return v->ops;
+}
+
+/* A device-dax page with the reference gup gave KVM (refcount 2). */
+static kvm_pfn_t devdax_page_with_gup_ref(void)
+{
+	struct dev_pagemap *pgmap = ks_alloc(sizeof(*pgmap));
+
+	ks_era_select(KS_ERA_5_2);
+	pgmap->type = MEMORY_DEVICE_GENERIC;
+	pgmap->start_pfn = DEVDAX_PFN;
+	pgmap->nr_pages = PAGES_PER_SECTION;
+	pgmap->name = "dax0.0";
+	memremap_pages(pgmap, 0);
+	get_page(pfn_to_page(DEVDAX_PFN));
+	ck_assert_int_eq(page_count(pfn_to_page(DEVDAX_PFN)), 2);
+	return DEVDAX_PFN;
+}
+
+/* v4.19 treats a device-dax page as reserved and never puts its gup reference (D1). */
+START_TEST(test_v4_19_devdax_reserved_no_put)
+{
+	kvm_pfn_t pfn;
+
+	ks_direct_begin();
+	use("v4.19");
+	pfn = devdax_page_with_gup_ref();
+	ck_assert(kvm_is_reserved_pfn(pfn));
+	kvm_release_pfn_clean(pfn);
+	ck_assert_int_eq(page_count(pfn_to_page(pfn)), 2);
+	ks_direct_end();
+}
+END_TEST
+
+/* v5.4-rc7 still leaks: the release moved, the predicate did not change. */
+START_TEST(test_v5_4_rc7_devdax_still_leaks)
+{
+	kvm_pfn_t pfn;
+
+	ks_direct_begin();
+	use("v5.4-rc7");
+	pfn = devdax_page_with_gup_ref();
+	ck_assert(kvm_is_reserved_pfn(pfn));
+	kvm_release_pfn_clean(pfn);
+	ck_assert_int_eq(page_count(pfn_to_page(pfn)), 2);
+	ks_direct_end();
+}
+END_TEST
+
+/* v5.4 (a78986aae9b2) puts the gup reference and neither dirties nor ages the page. */
+START_TEST(test_v5_4_devdax_refcounted)
+{
+	kvm_pfn_t pfn;
+	struct page *page;
+
+	ks_direct_begin();
+	use("v5.4");
+	pfn = devdax_page_with_gup_ref();
+	page = pfn_to_page(pfn);
+	ck_assert(!kvm_is_reserved_pfn(pfn));
+	ck_assert(kvm_is_zone_device_pfn(pfn));
+	kvm_set_pfn_dirty(pfn);
+	kvm_set_pfn_accessed(pfn);
+	ck_assert(!PageDirty(page));
+	ck_assert(!PageReferenced(page));
+	kvm_release_pfn_clean(pfn);
+	ck_assert_int_eq(page_count(page), 1);
+	ck_assert_int_eq(ks_violation_count(), 0);
+	ks_direct_end();
+}
+END_TEST
+
+/* v5.4's kvm_is_zone_device_pfn() WARNs on a page nobody holds a reference to. */
+START_TEST(test_v5_4_zone_device_warns_at_refcount_zero)
+{
+	ks_direct_begin();
+	use("v5.4");
+	ks_memmap_add(0, PAGES_PER_SECTION, ZONE_NORMAL);
+	/* a free page: refcount 0 */
+	ck_assert(!kvm_is_zone_device_pfn(0x10));
+	ck_assert_violations("warn", 1);
+	ks_direct_end();
+}
+END_TEST
+
+/* A pfn without a struct page (VM_PFNMAP) is reserved in every variant. */
+START_TEST(test_pfnmap_reserved_everywhere)
+{
+	size_t i;
+
+	for (i = 0; i < ks_variant_count(); i++) {
+		ks_direct_begin();
+		kvm_ops = ks_variant_at(i)->ops;
+		ck_assert(kvm_is_reserved_pfn(0xf0000));
+		ks_direct_end();
+	}
+}
+END_TEST
+
+/* The mutants differ from v5.4 exactly in kvm_release_pfn_clean's put count. */
+START_TEST(test_mutant_puts)
+{
+	static const struct {
+		const char *name;
+		int after;
+	} cases[] = { { "v5.4", 1 }, { "mut-missing-put", 2 } };
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		kvm_pfn_t pfn;
+
+		ks_direct_begin();
+		use(cases[i].name);
+		pfn = devdax_page_with_gup_ref();
+		kvm_release_pfn_clean(pfn);
+		ck_assert_int_eq(page_count(pfn_to_page(pfn)), cases[i].after);
+		ks_direct_end();
+	}
+}
+END_TEST
+
+/*
+ * `kvmsim diff v5.4-rc7 v5.4` shows exactly what a78986aae9b2 changed: the
+ * ZONE_DEVICE rows (fsdax, device-dax) and nothing else.
+ */
+START_TEST(test_diff_a78986aae9b2)
+{
+	struct ks_buf out = { 0 };
+	int n = ks_variant_diff(ks_variant_lookup("v5.4-rc7"),
+				ks_variant_lookup("v5.4"), &out);
+	const char *kind = "";
+	char *line;
+
+	ck_assert_int_gt(n, 0);
+	for (line = strtok(out.s, "\n"); line; line = strtok(NULL, "\n")) {
+		if (line[0] != ' ' && strchr(line, ' ') && strstr(line, "kvm_"))
+			kind = line;
+		if (!strstr(line, "<-- differs"))
+			continue;
+		ck_assert_msg(strstr(kind, "fsdax") || strstr(kind, "device-dax") ||
+			      strstr(line, "kvm_is_zone_device_pfn"),
+			      "unexpected difference: %s", line);
+	}
+	ks_buf_free(&out);
+}
+END_TEST
+
+/* The same variant against itself differs nowhere. */
+START_TEST(test_diff_self)
+{
+	struct ks_buf out = { 0 };
+
+	ck_assert_int_eq(ks_variant_diff(ks_variant_lookup("v5.4"),
+					 ks_variant_lookup("v5.4"), &out), 0);
+	ks_buf_free(&out);
+}
+END_TEST
+
+static Suite *variants_suite(void)
+{
+	Suite *s = suite_create("kvm-variants");
+	TCase *tc = tcase_create("predicates");
+
+	tcase_add_test(tc, test_v4_19_devdax_reserved_no_put);
+	tcase_add_test(tc, test_v5_4_rc7_devdax_still_leaks);
+	tcase_add_test(tc, test_v5_4_devdax_refcounted);
+	tcase_add_test(tc, test_v5_4_zone_device_warns_at_refcount_zero);
+	tcase_add_test(tc, test_pfnmap_reserved_everywhere);
+	tcase_add_test(tc, test_mutant_puts);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("diff");
+	tcase_add_test(tc, test_diff_a78986aae9b2);
+	tcase_add_test(tc, test_diff_self);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return ks_check_main(variants_suite());
+}
