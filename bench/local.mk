@@ -1,1 +1,9 @@
-# bench: see the top-level Makefile.am
+# bench: programs that print figures (bench/README.md); never pass/fail on time.
+noinst_PROGRAMS += bench/bench-engine
+bench_bench_engine_SOURCES = bench/bench-engine.c tests/engine/synth.c tests/engine/synth.h
+bench_bench_engine_LDADD = libkvmsim.a
+EXTRA_DIST += bench/README.md
+
+bench: bench/bench-engine
+	./bench/bench-engine
+.PHONY: bench

@@ -30,6 +30,32 @@ const char *ks_strategy_name(enum ks_strategy s);
 /* Returns -1 for an unknown name. */
 int ks_strategy_lookup(const char *name);
 
+/* How a run ended: exactly one of these (search-algorithms.md). */
+enum ks_outcome {
+	KS_OUT_TERMINAL,	/* every thread finished; end-of-run oracles ran */
+	KS_OUT_HANG,		/* some unfinished, none enabled */
+	KS_OUT_SLEEP_BLOCKED,	/* the enabled threads are all asleep: redundant */
+	KS_OUT_CUT,		/* a bound was hit */
+	KS_OUT_NR
+};
+
+const char *ks_outcome_name(enum ks_outcome o);
+
+/*
+ * What an observer learns at the end of each run, while the run's world, log
+ * and violations are still readable (ks_log_row(), ks_violation_get()).
+ */
+struct ks_run_info {
+	enum ks_outcome outcome;
+	uint32_t steps;
+	const uint8_t *decisions;	/* thread id per step */
+	unsigned preemptions;		/* switches away from an enabled thread */
+	uint64_t class_hash;		/* Foata class; terminal and hang runs only */
+	bool violating;
+};
+
+typedef void (*ks_run_observer)(void *ctx, const struct ks_run_info *info);
+
 struct ks_search_opts {
 	enum ks_strategy strategy;
 	unsigned loop_bound;		/* 0: 2 */
@@ -44,6 +70,9 @@ struct ks_search_opts {
 	 * scenario, variant and era.  The program's own fingerprint covers all.
 	 */
 	uint64_t fp_scenario, fp_variant, fp_era;
+	/* Called at the end of every run (may be NULL). */
+	ks_run_observer on_run;
+	void *on_run_ctx;
 };
 
 /* One distinct violation found by a search, with the first run that showed it. */
@@ -54,6 +83,8 @@ struct ks_finding {
 	char *trace;			/* heap: the run's trace, one row per line */
 	uint64_t trace_hash;
 	bool nondeterministic;		/* the second replay's trace hash differed */
+	uint32_t steps;			/* of the run that showed it */
+	unsigned preemptions;
 };
 
 struct ks_search_result {
@@ -63,6 +94,7 @@ struct ks_search_result {
 	uint64_t classes;		/* distinct Foata classes of maximal runs */
 	uint64_t steps;			/* scheduling points over all runs */
 	double elapsed_s;
+	double runs_per_s;
 	uint64_t violating_runs;
 	/* Distinct (oracle, message-with-steps-removed) findings, in order found. */
 	struct ks_finding *findings;
@@ -70,17 +102,32 @@ struct ks_search_result {
 	/* Sorted, distinct oracle names found (the verdict). */
 	const char **verdict;
 	size_t nverdict;
+	/*
+	 * Problems of the model rather than findings: non-determinism, an
+	 * enabledness change the declared accesses do not explain (which makes
+	 * partial-order reduction unsound for the model).  Heap strings.
+	 */
+	char **notes;
+	size_t nnotes;
+	const char *error;		/* why ks_search() returned -1 (static) */
 };
 
-/* Run a search.  Returns 0, or -1 with a message in @err for bad options. */
+/* Run a search.  Returns 0, or -1 with a message in @res->error for bad options. */
 int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
 	      struct ks_search_result *res);
 void ks_search_result_free(struct ks_search_result *res);
+/*
+ * One line: "complete: 1234 runs (1200 terminal, 3 hangs, 30 sleep-blocked,
+ * 0 cut), 1200 classes, 45678 steps, 12.0 ms, 102833 runs/s".
+ */
+void ks_search_result_summary(const struct ks_search_result *res, struct ks_buf *out);
 
 /*
  * Replay tokens: strategy, seed, decisions, loop bound and the fingerprints.
  * ks_token_parse() returns 0, or -1 with a one-line reason in @err.
  */
+#define KS_TOKEN_MAX_DECISIONS (UINT32_C(1) << 24)
+
 struct ks_token {
 	enum ks_strategy strategy;
 	uint64_t seed;
@@ -89,14 +136,18 @@ struct ks_token {
 	uint32_t ndecisions;
 	uint8_t *decisions;		/* heap: thread id per step */
 };
+/* "ks1:dpor:0:2:<program>:<scenario>:<variant>:<era>:<n>:<decisions>:<check>"; heap. */
 char *ks_token_format(const struct ks_token *tok);
 int ks_token_parse(const char *text, struct ks_token *tok, char *err, size_t errlen);
 void ks_token_free(struct ks_token *tok);
 
 /*
  * Replay @tok against @prog: a token for another program is rejected (-1 and
- * a reason naming what differs: scenario, variant or era).  On success the
- * runner's log holds the trace; @status is how the run ended.
+ * a reason naming what differs: scenario, variant or era).  On success
+ * @status is how the run ended, @trace (if not NULL) gets the trace, one row
+ * per line, and the log and violations stay readable (ks_log_row(),
+ * ks_violation_get()) until the next ks_replay() or the end of the process.
+ * Bad tokens and replays that diverge give -1 and a reason; never a crash.
  */
 int ks_replay(const struct ks_program *prog, const struct ks_search_opts *opts,
 	      const struct ks_token *tok, enum ks_run_status *status,

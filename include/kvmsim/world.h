@@ -79,6 +79,7 @@ struct ks_ref {
 	uint32_t step;		/* the step that took it */
 	const char *func;	/* the outermost lifted function at that step */
 	uint64_t key;		/* KS_OWN_PTE: the pte obj; PGMAP_PAGE: the pfn */
+	bool gup;		/* KS_OWN_THREAD: taken inside get/pin_user_pages */
 	struct ks_ref *next;
 };
 
@@ -115,6 +116,11 @@ void ks_pgmap_refs_describe(struct dev_pagemap *pgmap, struct ks_buf *out);
  * until it is released).  Records violations of "audit".
  */
 void ks_audit(void);
+/*
+ * Whether the PTE @key (a KS_OBJ_PTE object) still maps @pfn: the audit asks
+ * it for every KS_OWN_PTE record (kernel-shim/pgtable.c).
+ */
+bool ks_pte_ref_live(uint64_t key, unsigned long pfn);
 
 /* ---- pages for a world ---------------------------------------------------- */
 

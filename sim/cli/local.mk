@@ -1,1 +1,34 @@
-# sim/cli: see the top-level Makefile.am
+# The kvmsim program (docs/cli.md, docs/kvmsim.1): verbs, the text, JSON and
+# JUnit reports, replay traces.  Linked statically with the whole of
+# libkvmsim.a and -rdynamic, so that it runs from the build tree and an
+# object loaded with --load finds every kernel and KVM function.
+KS_CLI_SOURCES = \
+	sim/cli/cli.h \
+	sim/cli/main.c \
+	sim/cli/check.c \
+	sim/cli/replay.c \
+	sim/cli/list.c \
+	sim/cli/diff.c \
+	sim/cli/names.c \
+	sim/cli/scenarios.c \
+	sim/cli/trace.c \
+	sim/cli/report.c \
+	sim/cli/json.c
+
+bin_PROGRAMS += kvmsim
+kvmsim_SOURCES = $(KS_CLI_SOURCES)
+kvmsim_LDFLAGS = -rdynamic -Wl,--whole-archive,libkvmsim.a,--no-whole-archive $(AM_LDFLAGS)
+kvmsim_DEPENDENCIES = libkvmsim.a
+dist_man1_MANS = docs/kvmsim.1
+
+# The command's contract (exit statuses, messages, JSON shape), as shell
+# tests printing TAP; tests/cli/lib.sh has their helpers.
+TEST_EXTENSIONS = .sh
+SH_LOG_DRIVER = $(LOG_DRIVER)
+SH_LOG_COMPILER = env KVMSIM='$(abs_top_builddir)/kvmsim$(EXEEXT)' $(SHELL)
+KS_CLI_TESTS = \
+	tests/cli/usage.sh \
+	tests/cli/check.sh \
+	tests/cli/replay.sh
+TESTS += $(KS_CLI_TESTS)
+EXTRA_DIST += $(KS_CLI_TESTS) tests/cli/lib.sh

@@ -24,6 +24,7 @@
 #endif
 
 #ifdef KS_ASAN
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -189,6 +190,13 @@ void ks_ctx_destroy(struct ks_ctx *c)
 
 void ks_ctx_prepare(struct ks_ctx *c, void (*entry)(void *), void *arg)
 {
+#ifdef KS_ASAN
+	/*
+	 * A reused stack still carries the poisoned redzones of the frames an
+	 * abandoned run left on it.
+	 */
+	__asan_unpoison_memory_region(c->stack, c->stack_size);
+#endif
 #ifdef KS_CTX_ASM
 	uintptr_t top = ((uintptr_t)c->stack + c->stack_size) & ~(uintptr_t)15;
 

@@ -14,64 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctx.h"
+#include "runner.h"
 
 #define KS_STACK_SIZE (256 * 1024)
-#define KS_MAX_FRAMES 24
-#define KS_MAX_READS 32
 #define KS_ARENA_CHUNK (256 * 1024)
 #define KS_NAMED_BIT (UINT64_C(1) << 55)
 #define KS_MAX_RESETS 32
-
-struct ks_thread {
-	struct ks_ctx ctx;
-	const char *name;
-	void (*fn)(void *);
-	void *arg;
-	bool finished;
-	bool killed;
-	struct ks_event next;
-	const struct ks_wait *wait;
-	/* Retry loops: the objects the current iteration read. */
-	unsigned iter;
-	bool awaiting;
-	unsigned nreads;
-	ks_obj_t reads[KS_MAX_READS];
-	int nframes;
-	const char *frames[KS_MAX_FRAMES];
-};
-
-struct ks_chunk {
-	struct ks_chunk *next;
-	size_t size, used;
-	_Alignas(16) unsigned char data[];
-};
-
-struct ks_runner {
-	struct ks_program prog;
-	struct ks_run_opts opts;
-	bool direct;
-	struct ks_ctx main;
-	int nthreads;
-	int nstacks;		/* stacks allocated so far (kept across runs) */
-	struct ks_thread threads[KS_MAX_THREADS];
-	int cur;		/* thread taking the step, -1 in setup/finish */
-	uint32_t nsteps;
-	bool cut;
-	bool ended;
-	bool in_oracle;		/* after_step oracles: no switching */
-	/* Per-run storage. */
-	struct ks_chunk *chunks;	/* first chunk is kept; big ones freed */
-	struct ks_chunk *chunk;		/* the one being filled */
-	struct ks_event *events;
-	uint32_t events_cap;
-	struct ks_row *rows;
-	size_t nrows, rows_cap;
-	struct ks_violation *viols;
-	size_t nviols, viols_cap;
-	const char **names;
-	uint64_t nnames, names_cap;
-};
 
 static struct ks_runner *ks_cur;
 static struct ks_runner ks_direct_runner;
@@ -380,6 +328,7 @@ int ks_thread_spawn(const char *name, void (*fn)(void *), void *arg)
 	t->fn = fn;
 	t->arg = arg;
 	t->finished = t->killed = t->awaiting = false;
+	t->in_loop = t->in_await = t->stale = false;
 	t->wait = NULL;
 	t->iter = t->nreads = 0;
 	t->nframes = 0;
@@ -430,7 +379,8 @@ void ks_sched_wait(ks_obj_t obj, enum ks_access acc, const struct ks_wait *w)
 
 	if (!r)
 		return;
-	if (r->direct || r->cur < 0) {
+	/* Setup and oracles run on the runner's stack: nothing may switch. */
+	if (r->direct || r->cur < 0 || r->in_oracle) {
 		if (r->direct)
 			r->nsteps++;
 		if (!w->ready(w->arg)) {
@@ -478,24 +428,30 @@ static void ks_await_explain(const void *arg, struct ks_buf *out)
 
 void ks_loop_begin(void)
 {
+	struct ks_runner *r = ks_cur;
 	struct ks_thread *t = ks_self();
 
-	if (!t)
+	if (!t || r->in_oracle)
 		return;
+	t->in_loop = true;
+	r->loop_mask |= UINT32_C(1) << r->cur;
 	t->iter = 0;
 	t->nreads = 0;
+	t->stale = false;
 }
 
 void ks_retry(void)
 {
 	struct ks_runner *r = ks_cur;
 	struct ks_thread *t = ks_self();
-	unsigned bound;
 
-	if (!t || r->direct)
+	if (!t || r->direct || r->in_oracle)
 		return;
-	bound = r->opts.loop_bound ? r->opts.loop_bound : 2;
-	if (++t->iter >= bound) {
+	/*
+	 * A write since the iteration's reads may change the next iteration's
+	 * outcome: awaiting one more write would hide that outcome (a false hang).
+	 */
+	if (++t->iter >= r->opts.loop_bound && !t->stale) {
 		struct ks_wait w = {
 			.ready = ks_await_ready,
 			.explain = ks_await_explain,
@@ -503,9 +459,12 @@ void ks_retry(void)
 		};
 
 		t->awaiting = true;
+		t->in_await = true;
 		ks_sched_wait(t->nreads ? t->reads[t->nreads - 1] : 0, KS_WAIT, &w);
+		t->in_await = false;
 	}
 	t->nreads = 0;
+	t->stale = false;
 }
 
 static void ks_note_read(struct ks_thread *t, ks_obj_t obj)
@@ -519,20 +478,20 @@ static void ks_note_read(struct ks_thread *t, ks_obj_t obj)
 		t->reads[t->nreads++] = obj;
 }
 
-/* A write by @tid to @obj wakes every other thread awaiting it. */
+/* A write by @tid to @obj wakes the other threads' retry loops that read it. */
 static void ks_note_write(struct ks_runner *r, int tid, ks_obj_t obj)
 {
-	int i;
+	uint32_t mask = r->loop_mask & ~(UINT32_C(1) << tid);
 	unsigned j;
 
-	for (i = 0; i < r->nthreads; i++) {
-		struct ks_thread *t = &r->threads[i];
+	while (mask) {
+		struct ks_thread *t = &r->threads[__builtin_ctz(mask)];
 
-		if (i == tid || !t->awaiting)
-			continue;
+		mask &= mask - 1;
 		for (j = 0; j < t->nreads; j++)
 			if (t->reads[j] == obj) {
 				t->awaiting = false;
+				t->stale = true;
 				break;
 			}
 	}
@@ -760,7 +719,7 @@ void ks_bug(const char *oracle, ks_obj_t obj, const char *fmt, ...)
 	va_end(ap);
 	ks_violation(oracle, obj, "BUG: %s", b.s ? b.s : "");
 	ks_buf_free(&b);
-	if (!t || r->direct)
+	if (!t || r->direct || r->in_oracle)
 		return;
 	/* An oops ends the task here; whatever it holds stays held. */
 	t->finished = true;
@@ -813,6 +772,7 @@ static void ks_run_reset(struct ks_runner *r)
 	ks_cur = r;
 	ks_arena_reset(r);
 	r->nthreads = 0;
+	r->loop_mask = 0;
 	r->cur = -1;
 	r->nsteps = 0;
 	r->cut = false;
@@ -843,11 +803,7 @@ bool ks_run_finished(struct ks_runner *r, int tid)
 
 bool ks_run_enabled(struct ks_runner *r, int tid)
 {
-	const struct ks_thread *t = &r->threads[tid];
-
-	if (t->finished)
-		return false;
-	return !t->wait || t->wait->ready(t->wait->arg);
+	return ks_thread_enabled(&r->threads[tid]);
 }
 
 struct ks_event ks_run_next(struct ks_runner *r, int tid)
@@ -879,19 +835,23 @@ enum ks_run_status ks_run_status(struct ks_runner *r)
 
 void ks_run_step(struct ks_runner *r, int tid)
 {
-	struct ks_thread *t = &r->threads[tid];
-	struct ks_event ev = t->next;
+	struct ks_thread *t;
+	struct ks_event ev;
 
-	if (tid < 0 || tid >= r->nthreads || !ks_run_enabled(r, tid)) {
+	if (tid < 0 || tid >= r->nthreads || !ks_thread_enabled(&r->threads[tid])) {
 		fprintf(stderr, "kvmsim: internal error: stepping thread %d, which is not enabled\n", tid);
 		abort();
 	}
+	t = &r->threads[tid];
+	ev = t->next;
 	KS_GROW(r->events, r->nsteps, r->events_cap);
 	r->events[r->nsteps] = ev;
-	if (ks_access_is_write(ev.acc))
-		ks_note_write(r, tid, ev.obj);
-	else if (ev.obj)
+	if (ks_access_is_write(ev.acc)) {
+		if (r->loop_mask & ~(UINT32_C(1) << tid))
+			ks_note_write(r, tid, ev.obj);
+	} else if (ev.obj && t->in_loop) {
 		ks_note_read(t, ev.obj);
+	}
 	ks_resume(r, tid);
 	if (r->prog.after_step) {
 		/*

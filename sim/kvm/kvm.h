@@ -84,6 +84,7 @@ struct kvm_memory_slot {
 };
 
 #define KVM_MAX_SLOTS 8
+#define KVM_MAX_PRESENT 1024
 #define KVM_MAX_VCPUS 4
 
 struct kvm;
@@ -105,6 +106,13 @@ struct kvm {
 	struct kvm_memory_slot memslots[KVM_MAX_SLOTS];
 	struct kvm_vcpu vcpus[KVM_MAX_VCPUS];
 	bool dead;			/* kvm_destroy_vm() ran */
+	/* The present SPTEs, for the oracles (the kernel's rmaps play this part). */
+	int nr_present;
+	struct kvm_spte_ref {
+		struct kvm_memory_slot *slot;
+		gfn_t gfn;
+		int level;
+	} present[KVM_MAX_PRESENT];
 };
 
 /*
@@ -205,6 +213,12 @@ bool try_async_pf(struct kvm_vcpu *vcpu, bool prefault, gfn_t gfn, gpa_t gpa,
 struct kvm_spte *kvm_spte_at(struct kvm_memory_slot *slot, gfn_t gfn, int level);
 ks_obj_t kvm_spte_obj(gfn_t gfn, int level);
 void drop_spte(struct kvm *kvm, struct kvm_spte *sptep, gfn_t gfn, int level);
+/* set_spte(): make *@sptep map @pfn (writable and dirty if host-writable). */
+void set_spte(struct kvm *kvm, struct kvm_spte *sptep, int level, gfn_t gfn,
+	      kvm_pfn_t pfn, bool host_writable);
+/* Clear *@sptep and return what it held (no A/D propagation). */
+struct kvm_spte kvm_spte_clear(struct kvm *kvm, struct kvm_spte *sptep, gfn_t gfn,
+			       int level);
 int kvm_unmap_hva_range(struct kvm *kvm, unsigned long start, unsigned long end);
 void kvm_mmu_zap_all(struct kvm *kvm);
 int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, uint32_t error_code);

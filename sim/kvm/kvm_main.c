@@ -402,13 +402,7 @@ static void kvm_mmu_notifier_change_pte(struct mmu_notifier *mn,
 			drop_spte(kvm, sptep, gfn, PT_PAGE_TABLE_LEVEL);
 		} else {
 			mmu_spte_clear_track_bits(kvm, sptep, gfn, PT_PAGE_TABLE_LEVEL);
-			ks_sched_point(kvm_spte_obj(gfn, PT_PAGE_TABLE_LEVEL), KS_WRITE);
-			sptep->present = true;
-			sptep->writable = false;
-			sptep->accessed = sptep->dirty = false;
-			sptep->pfn = pte_pfn(pte);
-			ks_log("kvm_set_pte_rmapp", kvm_spte_obj(gfn, PT_PAGE_TABLE_LEVEL),
-			       KS_V_SPTE, 0, kvm_spte_val(sptep, PT_PAGE_TABLE_LEVEL));
+			set_spte(kvm, sptep, PT_PAGE_TABLE_LEVEL, gfn, pte_pfn(pte), false);
 		}
 	}
 out_unlock:

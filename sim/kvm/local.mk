@@ -14,3 +14,9 @@ libkvmsim_a_SOURCES += \
 	sim/kvm/variants/mutants.c
 pkginclude_HEADERS += include/kvmsim/variant.h
 
+
+check_PROGRAMS += tests/kvm/test-variants
+tests_kvm_test_variants_SOURCES = tests/kvm/test-variants.c tests/ks-check.h
+tests_kvm_test_variants_CFLAGS = $(TEST_CFLAGS)
+tests_kvm_test_variants_LDADD = $(TEST_LIBS)
+TESTS += tests/kvm/test-variants

@@ -10,7 +10,40 @@
  * a 4K SPTE drops the 2M SPTE over it (drop_large_spte), both with A/D
  * propagation.  The vCPU has no TLB (zapped SPTEs are gone at once).
  */
+#include <stdio.h>
+
 #include "kvm/kvm.h"
+
+/* "pfn 0x200000 rw A D 2M" or "none" (the encoding of kvm_spte_val()). */
+static size_t kvm_spte_format(int64_t val, char *buf, size_t len)
+{
+	int n;
+
+	if (!(val & 1))
+		n = snprintf(buf, len, "none");
+	else
+		n = snprintf(buf, len, "pfn 0x%llx %s%s%s%s",
+			     (unsigned long long)((uint64_t)val >> 12),
+			     (val & 2) ? "rw" : "ro", (val & 0x20) ? " A" : "",
+			     (val & 0x40) ? " D" : "", (val & 0x80) ? " 2M" : "");
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/* "spte gfn 0x100000/2M" */
+static size_t kvm_spte_obj_format(uint64_t index, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "spte gfn 0x%llx/%s",
+			 (unsigned long long)(index >> 2),
+			 (index & 3) == PT_DIRECTORY_LEVEL ? "2M" : "4K");
+
+	return n < 0 ? 0 : (size_t)n;
+}
+
+__attribute__((constructor)) static void kvm_spte_formats(void)
+{
+	ks_vfmt_register(KS_V_SPTE, kvm_spte_format);
+	ks_obj_kind_register(KS_OBJ_SPTE, kvm_spte_obj_format);
+}
 
 ks_obj_t kvm_spte_obj(gfn_t gfn, int level)
 {
@@ -35,6 +68,65 @@ int64_t kvm_spte_val(const struct kvm_spte *spte, int level)
 	       (level == PT_DIRECTORY_LEVEL ? 0x80 : 0);
 }
 
+static void kvm_present_add(struct kvm *kvm, gfn_t gfn, int level)
+{
+	struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gfn);
+
+	if (kvm->nr_present < KVM_MAX_PRESENT)
+		kvm->present[kvm->nr_present++] =
+			(struct kvm_spte_ref){ .slot = slot, .gfn = gfn, .level = level };
+}
+
+static void kvm_present_del(struct kvm *kvm, gfn_t gfn, int level)
+{
+	int i;
+
+	for (i = 0; i < kvm->nr_present; i++) {
+		if (kvm->present[i].gfn == gfn && kvm->present[i].level == level) {
+			kvm->present[i] = kvm->present[--kvm->nr_present];
+			return;
+		}
+	}
+}
+
+/*
+ * v4.19 mmu.c: set_spte() for the direct map: with TDP and a host-writable
+ * pfn the SPTE is writable and, being writable, dirty from the start
+ * (spte_shadow_dirty_mask); not speculative, so Accessed too.
+ */
+void set_spte(struct kvm *kvm, struct kvm_spte *sptep, int level, gfn_t gfn,
+	      kvm_pfn_t pfn, bool host_writable)
+{
+	struct kvm_spte old;
+
+	ks_sched_point(kvm_spte_obj(gfn, level), KS_WRITE);
+	old = *sptep;
+	sptep->present = true;
+	sptep->pfn = pfn;
+	sptep->writable = host_writable;
+	sptep->dirty = host_writable;
+	sptep->accessed = true;
+	if (!old.present)
+		kvm_present_add(kvm, gfn, level);
+	ks_log("set_spte", kvm_spte_obj(gfn, level), KS_V_SPTE,
+	       kvm_spte_val(&old, level), kvm_spte_val(sptep, level));
+}
+
+struct kvm_spte kvm_spte_clear(struct kvm *kvm, struct kvm_spte *sptep, gfn_t gfn,
+			       int level)
+{
+	struct kvm_spte old;
+
+	ks_sched_point(kvm_spte_obj(gfn, level), KS_WRITE);
+	old = *sptep;
+	sptep->present = false;
+	if (old.present)
+		kvm_present_del(kvm, gfn, level);
+	ks_log("mmu_spte_clear_track_bits", kvm_spte_obj(gfn, level), KS_V_SPTE,
+	       kvm_spte_val(&old, level), 0);
+	return old;
+}
+
 /*
  * v4.19 mmu.c: mmu_spte_clear_track_bits().  Clear the SPTE; if it was
  * present, push Accessed/Dirty to the page.  KVM holds no reference on a
@@ -43,14 +135,9 @@ int64_t kvm_spte_val(const struct kvm_spte *spte, int level)
 int v4_19_mmu_spte_clear_track_bits(struct kvm *kvm, struct kvm_spte *sptep,
 				    gfn_t gfn, int level)
 {
-	struct kvm_spte old = *sptep;
+	struct kvm_spte old = kvm_spte_clear(kvm, sptep, gfn, level);
 	kvm_pfn_t pfn;
 
-	ks_sched_point(kvm_spte_obj(gfn, level), KS_WRITE);
-	old = *sptep;
-	sptep->present = false;
-	ks_log("mmu_spte_clear_track_bits", kvm_spte_obj(gfn, level), KS_V_SPTE,
-	       kvm_spte_val(&old, level), 0);
 	if (!old.present)
 		return 0;
 
@@ -270,27 +357,12 @@ void v4_19_transparent_hugepage_adjust(struct kvm_vcpu *vcpu, gfn_t *gfnp,
 
 /* ---- installing SPTEs --------------------------------------------------------------- */
 
-/*
- * v4.19 mmu.c: mmu_set_spte() -> set_spte().  With TDP and a host-writable
- * pfn the SPTE is writable and, being writable, dirty from the start
- * (spte_shadow_dirty_mask); the release of the gup reference ends it.
- */
+/* v4.19 mmu.c: mmu_set_spte(): set_spte(), then release the gup reference. */
 int v4_19_mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_spte *sptep,
 		       bool write_fault, int level, gfn_t gfn, kvm_pfn_t pfn,
 		       bool host_writable)
 {
-	struct kvm_spte old;
-
-	ks_sched_point(kvm_spte_obj(gfn, level), KS_WRITE);
-	old = *sptep;
-	sptep->present = true;
-	sptep->pfn = pfn;
-	sptep->writable = host_writable;
-	sptep->dirty = host_writable;
-	sptep->accessed = true;		/* not speculative: mark_spte_accessed */
-	ks_log("mmu_set_spte", kvm_spte_obj(gfn, level), KS_V_SPTE,
-	       kvm_spte_val(&old, level), kvm_spte_val(sptep, level));
-
+	set_spte(vcpu->kvm, sptep, level, gfn, pfn, host_writable);
 	kvm_release_pfn_clean(pfn);
 	return RET_PF_RETRY;
 }

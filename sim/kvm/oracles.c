@@ -115,7 +115,7 @@ static bool kvm_oracle_host_pfn(struct mm_struct *mm, unsigned long hva,
 				unsigned long *pfn, bool *writable)
 {
 	enum pg_level level;
-	pte_t pte = ks_pte_get(mm, hva, &level);
+	pte_t pte = ks_pte_peek(mm, hva, &level);
 	unsigned long size;
 
 	if (!pte_present(pte))
@@ -184,17 +184,9 @@ void kvm_oracles_after_step(struct kvm *kvm)
 	struct kvm_oracle_state *s = kvm_oracle_state();
 	int i;
 
-	for (i = 0; i < kvm->nr_memslots; i++) {
-		struct kvm_memory_slot *slot = &kvm->memslots[i];
-		gfn_t gfn;
-
-		for (gfn = slot->base_gfn; gfn < slot->base_gfn + slot->npages; gfn++)
-			kvm_oracle_check_spte(kvm, s, slot, gfn, PT_PAGE_TABLE_LEVEL);
-		/* Only whole 2M frames can hold a huge SPTE (lpage_info). */
-		for (gfn = (slot->base_gfn + 511) & ~511ULL;
-		     gfn + 512 <= slot->base_gfn + slot->npages; gfn += 512)
-			kvm_oracle_check_spte(kvm, s, slot, gfn, PT_DIRECTORY_LEVEL);
-	}
+	for (i = 0; i < kvm->nr_present; i++)
+		kvm_oracle_check_spte(kvm, s, kvm->present[i].slot,
+				      kvm->present[i].gfn, kvm->present[i].level);
 }
 
 void kvm_oracles_finish(struct kvm *kvm)

@@ -144,7 +144,7 @@ static void scn_thread_fn(void *arg)
 	current->mm = p->mm;
 	scn_run_ops(st, st->t->ops, st->t->nops);
 	if (st->vcpu) {
-		ks_sched_point(p->vcpus_obj, KS_WRITE);
+		ks_sched_point(p->vcpus_obj, KS_INC);	/* kvm_put_kvm(): a commuting dec */
 		p->vcpus_running--;
 		wake_up_var(p->vcpus_obj);
 	}

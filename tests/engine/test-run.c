@@ -174,6 +174,92 @@ START_TEST(test_retry_await_hang)
 }
 END_TEST
 
+static int *seen;
+
+static void late_spinner(void *arg)
+{
+	int v;
+
+	ks_loop_begin();
+	for (;;) {
+		ks_sched_point(KS_OBJ(KS_OBJ_VAR, 3), KS_READ);
+		v = *flag;
+		ks_sched_point(KS_OBJ(KS_OBJ_VAR, 8), KS_READ);
+		if (v)
+			break;
+		ks_retry();
+	}
+	*seen = v;
+}
+
+static void flag_writer(void *arg)
+{
+	ks_sched_point(KS_OBJ(KS_OBJ_VAR, 3), KS_WRITE);
+	*flag = 1;
+}
+
+static void late_setup(void *arg)
+{
+	flag = ks_alloc(sizeof(*flag));
+	seen = ks_alloc(sizeof(*seen));
+	ks_thread_spawn("spinner", late_spinner, NULL);
+	ks_thread_spawn("writer", flag_writer, NULL);
+}
+
+/*
+ *	spinner: v = flag | writer: flag = 1 | spinner: retry (past the bound)
+ *
+ * A write between an iteration's read and its retry may change the next
+ * iteration: expect the spinner not to await (which would hang) but to loop
+ * and see the flag.
+ */
+START_TEST(test_retry_write_before_await)
+{
+	struct ks_program p = { .name = "late", .setup = late_setup };
+	struct ks_run_opts o = { .loop_bound = 1 };
+	struct ks_runner *r = ks_runner_new(&p, &o);
+
+	ks_run_begin(r);
+	ks_run_step(r, 0);	/* reads flag == 0 */
+	ks_run_step(r, 1);	/* flag = 1 */
+	ks_run_step(r, 0);	/* retry: no await */
+	ck_assert(ks_run_enabled(r, 0));
+	while (ks_run_status(r) == KS_RUN_ACTIVE)
+		ks_run_step(r, 0);
+	ck_assert_int_eq(ks_run_end(r), KS_RUN_TERMINAL);
+	ck_assert_int_eq(*seen, 1);
+	ks_runner_free(r);
+}
+END_TEST
+
+static void oracle_blocks(void *arg)
+{
+	int zero = 0;
+	struct ks_wait w = { flag_set, flag_explain, &zero };
+
+	ks_sched_wait(KS_OBJ(KS_OBJ_VAR, 9), KS_WAIT, &w);
+	ks_bug("refcount", KS_OBJ(KS_OBJ_VAR, 9), "from an oracle");
+}
+
+/* A per-step oracle that waits or BUGs records violations; it never switches stacks. */
+START_TEST(test_oracle_cannot_switch)
+{
+	struct ks_program p = { .name = "oracle", .setup = counter_setup,
+				.after_step = oracle_blocks };
+	struct ks_runner *r = ks_runner_new(&p, NULL);
+
+	ks_run_begin(r);
+	ks_run_step(r, 0);
+	ck_assert_violations("hang", 1);
+	ck_assert_violations("refcount", 1);
+	ck_assert(!ks_run_finished(r, 0));
+	while (ks_run_status(r) == KS_RUN_ACTIVE)
+		ks_run_step(r, ks_run_enabled(r, 0) ? 0 : 1);
+	ck_assert_int_eq(ks_run_end(r), KS_RUN_TERMINAL);
+	ks_runner_free(r);
+}
+END_TEST
+
 /* A run longer than max_steps is cut, not reported as a hang. */
 START_TEST(test_cut)
 {
@@ -259,6 +345,8 @@ static Suite *run_suite(void)
 	tcase_add_test(tc, test_lost_update_schedules);
 	tcase_add_test(tc, test_wait_enabledness_and_hang);
 	tcase_add_test(tc, test_retry_await_hang);
+	tcase_add_test(tc, test_retry_write_before_await);
+	tcase_add_test(tc, test_oracle_cannot_switch);
 	tcase_add_test(tc, test_cut);
 	tcase_add_test(tc, test_bug_kills_thread);
 	tcase_add_test(tc, test_direct_mode);

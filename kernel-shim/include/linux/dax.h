@@ -14,6 +14,13 @@
 struct address_space {
 	ks_obj_t obj;
 	struct mm_struct *mm;	/* the one mm that maps it in the model */
+	/*
+	 * 5.15 invalidate_lock (XFS_MMAPLOCK in 4.19/5.4): faults take it for
+	 * read, truncate for write, so no fault re-maps a block being freed.
+	 */
+	struct rw_semaphore invalidate_lock;
+	/* i_mmap_rwsem: keeps the mapping's VMAs while unmap_mapping_range() zaps them */
+	struct rw_semaphore i_mmap_rwsem;
 };
 
 /* A device-dax instance (/dev/daxX.Y). */
@@ -22,6 +29,8 @@ struct dev_dax {
 	struct dev_pagemap pgmap;
 	unsigned long align;		/* ->pagesize(): 2M or 1G */
 	bool alive;			/* dax_alive() */
+	ks_obj_t alive_obj;		/* the dax_device's DAXDEV_ALIVE bit and dax_srcu */
+	int srcu_readers;		/* faults inside dax_read_lock() */
 	bool unbound;			/* unbind finished */
 	struct address_space mapping;	/* the device inode's mapping */
 };
@@ -36,6 +45,9 @@ struct file {
 };
 
 bool dax_alive(struct dev_dax *dev_dax);
+/* The dax_srcu read section a device-dax fault runs in; kill_dax() waits for it. */
+void dax_read_lock(struct dev_dax *dev_dax);
+void dax_read_unlock(struct dev_dax *dev_dax);
 /* 4.19 kill_dev_dax(): kill_dax (alive = false), then unmap every mapping. */
 void kill_dev_dax(struct dev_dax *dev_dax);
 /* The unbind operation: kill_dev_dax, then memunmap_pages of its pgmap. */
@@ -46,7 +58,11 @@ void ks_dev_dax_unbind(struct dev_dax *dev_dax);
  * range that is still busy (page_ref_count > idle count of the era), or NULL.
  */
 struct page *dax_layout_busy_page(struct address_space *mapping);
-/* Truncate @file to @new_pages: break layouts (wait for idle pages), free blocks. */
+/*
+ * Truncate @file to @new_pages: break layouts (wait for idle pages), free
+ * blocks.  Returns 0, or -EINTR if a wait could not be satisfied (direct
+ * mode records the hang and gives up, as a signal would end the wait).
+ */
 int ks_fsdax_truncate(struct file *file, unsigned long new_pages);
 
 #endif /* KS_LINUX_DAX_H */

@@ -39,4 +39,16 @@ void *memremap_pages(struct dev_pagemap *pgmap, int nid);
 /* Kill, drop the init references, wait, remove the memmap: in the era's order. */
 void memunmap_pages(struct dev_pagemap *pgmap);
 
+/*
+ * Only MEMORY_DEVICE_FS_DAX and MEMORY_DEVICE_GENERIC are modelled;
+ * memremap_pages() of another type records a "bug" and returns NULL.
+ * vmemmap_shift (compound device-dax pages) applies from mm-5.18 on.
+ *
+ * The refcount of an idle page of @pgmap in the current era: 1, or 0 for
+ * fsdax from mm-6.15 on (dax_layout_busy_page's "busy" is above it).  The
+ * put that makes an fsdax page idle wakes KS_OBJ(KS_OBJ_PAGE, pfn), the
+ * variable of &page->_refcount, with wake_up_var().
+ */
+int ks_pgmap_idle_refcount(const struct dev_pagemap *pgmap);
+
 #endif /* KS_LINUX_MEMREMAP_H */

@@ -83,6 +83,7 @@ bool vma_is_dax(struct vm_area_struct *vma);
 #define VM_FAULT_HWPOISON	0x0010
 #define VM_FAULT_NOPAGE		0x0100
 #define VM_FAULT_RETRY		0x0400
+#define VM_FAULT_FALLBACK	0x0800
 #define VM_FAULT_ERROR (VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_HWPOISON)
 
 /* Fault in @address (mmap_lock held for read): anon, THP, fsdax, device-dax. */

@@ -48,7 +48,8 @@ struct ks_ref;
 struct page {
 	unsigned long flags;
 	int _refcount;
-	int _mapcount;			/* mappings by host page tables, as count (not -1 based) */
+	int _mapcount;			/* mappings by host 4K PTEs, as count (not -1 based); a
+					 * THP's PMD mapping counts on no subpage */
 	unsigned long pfn;		/* page_to_pfn() without pointer arithmetic */
 	struct page *head;		/* compound head for tail pages, NULL otherwise */
 	unsigned int order;		/* compound order, head pages only */
@@ -90,6 +91,7 @@ struct vm_area_struct {
 	struct file *vm_file;
 	enum ks_backing backing;
 	unsigned long pfnmap_base;	/* KS_BACKING_PFNMAP: pfn at vm_start */
+	void *vm_private_data;		/* KS_BACKING_DEVDAX: the struct dev_dax */
 	struct vm_area_struct *vm_next;
 };
 
@@ -104,6 +106,7 @@ struct mm_struct {
 	spinlock_t page_table_lock;
 	struct mmu_notifier *notifiers;	/* the MMU-notifier chain, in registration order */
 	ks_obj_t notifier_obj;
+	ks_obj_t mmap_obj;		/* the VMA list, for readers without mmap_lock */
 };
 
 /* A simulated task: `current` in the shim and in the lifted KVM code. */

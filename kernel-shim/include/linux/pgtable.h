@@ -33,6 +33,11 @@ typedef pte_t pud_t;
 #define _PAGE_DEVMAP	(1ULL << 10)
 #define _PAGE_SWP	(1ULL << 11)	/* non-present, not none */
 #define _PAGE_PFN_SHIFT	12
+/*
+ * Model-only software bit: a non-leaf entry (points to a page-table page).
+ * The kernel tells that from the level; traces print values alone.
+ */
+#define _PAGE_KS_TABLE	(1ULL << 52)
 
 enum pg_level {
 	PG_LEVEL_NONE,
@@ -94,16 +99,34 @@ void ks_pt_walk_begin(struct ks_pt_walk *w, struct mm_struct *mm, unsigned long 
 pte_t ks_pt_walk_next(struct ks_pt_walk *w, bool *leaf, enum pg_level *level);
 
 /*
+ * Read the entry the last ks_pt_walk_next() returned once more, through the
+ * same table pointer (gup-fast's "pte_val(pte) != pte_val(*ptep)" recheck).
+ */
+pte_t ks_pt_walk_reread(struct ks_pt_walk *w);
+
+/*
  * 5.6 lookup_address_in_mm(): the leaf entry and its level, walked lockless
  * (one level per step).  Returns false if nothing is mapped.
  */
 bool lookup_address_in_mm(struct mm_struct *mm, unsigned long address,
 			  pte_t *pte, enum pg_level *level);
 
+/*
+ * For oracles: the current leaf entry for @addr and its level, with no
+ * scheduling point and no log row.
+ */
+pte_t ks_pte_peek(struct mm_struct *mm, unsigned long addr, enum pg_level *level);
+
 /* Locked accessors for the mm code (mmap_lock held): read and write an entry. */
 pte_t ks_pte_get(struct mm_struct *mm, unsigned long addr, enum pg_level *level);
 void ks_pte_set(struct mm_struct *mm, unsigned long addr, enum pg_level level,
 		pte_t pte);
+
+/*
+ * For the reference ledger's audit: whether the entry whose object is @key
+ * (a KS_OBJ_PTE key) is a present leaf that maps @pfn and owns a reference.
+ */
+bool ks_pte_ref_live(uint64_t key, unsigned long pfn);
 
 /* Formats an entry for traces: "none", "pfn 0x1200 rw dirty devmap 2M", ... */
 size_t ks_pte_format(int64_t val, char *buf, size_t len);

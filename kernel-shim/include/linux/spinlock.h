@@ -13,6 +13,12 @@
 
 #include <kvmsim/sched.h>
 
+/*
+ * The owner id locks record for the current thread: its tid, or KS_MAX_THREADS
+ * for direct mode's main thread and a program's setup (whose tid is -1).
+ */
+int ks_lock_tid(void);
+
 typedef struct spinlock {
 	int owner;		/* tid, or -1 when free */
 	ks_obj_t obj;
@@ -45,6 +51,11 @@ void local_irq_enable(void);
 bool irqs_disabled(void);
 /* Whether any thread other than the current one has interrupts off. */
 bool ks_irqs_off_elsewhere(void);
+/*
+ * The same for a thread named by its ks_lock_tid(): a wait's ready() runs
+ * outside the waiting thread, so it names the waiter explicitly.
+ */
+bool ks_irqs_off_by_other(int tid);
 ks_obj_t ks_irq_obj(void);
 
 /* Records "sleep-in-atomic" if the current thread holds a spinlock or has IRQs off. */

@@ -18,17 +18,7 @@ static int v5_4_rc7_mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_spte *sptep,
 				 bool write_fault, int level, gfn_t gfn,
 				 kvm_pfn_t pfn, bool host_writable)
 {
-	struct kvm_spte old;
-
-	ks_sched_point(kvm_spte_obj(gfn, level), KS_WRITE);
-	old = *sptep;
-	sptep->present = true;
-	sptep->pfn = pfn;
-	sptep->writable = host_writable;
-	sptep->dirty = host_writable;
-	sptep->accessed = true;
-	ks_log("mmu_set_spte", kvm_spte_obj(gfn, level), KS_V_SPTE,
-	       kvm_spte_val(&old, level), kvm_spte_val(sptep, level));
+	set_spte(vcpu->kvm, sptep, level, gfn, pfn, host_writable);
 	return RET_PF_RETRY;
 }
 

@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `kvmsim check`: every chosen scenario against every chosen variant, the
+ * verdicts compared with the scenarios' expectations.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+/* The strategies the engine implements today; the others are refused. */
+static const enum ks_strategy implemented[] = { KS_STRAT_DPOR, KS_STRAT_DFS };
+
+struct check_cfg {
+	const char **scenarios;
+	size_t nscenarios;
+	const char **variants;
+	size_t nvariants;
+	const char *era;
+	const char *strategy;
+	bool bound_set;
+	struct ks_search_opts opts;
+	unsigned int jobs;
+	bool json, quiet;
+	const char *junit;
+};
+
+enum {
+	OPT_ERA = 256, OPT_LOAD, OPT_STRATEGY, OPT_BOUND, OPT_LOOP_BOUND, OPT_SEED,
+	OPT_RUNS, OPT_TIME, OPT_STOP, OPT_SHARD, OPT_JOBS, OPT_JSON, OPT_JUNIT, OPT_HTML,
+};
+
+static const struct option check_options[] = {
+	{ "scenario", required_argument, NULL, 's' },
+	{ "variant", required_argument, NULL, 'v' },
+	{ "era", required_argument, NULL, OPT_ERA },
+	{ "load", required_argument, NULL, OPT_LOAD },
+	{ "strategy", required_argument, NULL, OPT_STRATEGY },
+	{ "bound", required_argument, NULL, OPT_BOUND },
+	{ "loop-bound", required_argument, NULL, OPT_LOOP_BOUND },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "runs", required_argument, NULL, OPT_RUNS },
+	{ "time", required_argument, NULL, OPT_TIME },
+	{ "stop-on-first", no_argument, NULL, OPT_STOP },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "junit", required_argument, NULL, OPT_JUNIT },
+	{ "html", required_argument, NULL, OPT_HTML },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* ---- option values -------------------------------------------------------- */
+
+static int parse_num(const char *opt, const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (!*s || *end || errno || *s == '-' || v > max) {
+		cli_error("%s: '%s' is not a number from 0 to %llu", opt, s,
+			  (unsigned long long)max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_strategy(const char *name, enum ks_strategy *out)
+{
+	int s = ks_strategy_lookup(name);
+	struct ks_spell sp;
+	const char *best;
+	size_t i;
+
+	if (s < 0 || s == KS_STRAT_REPLAY) {
+		ks_spell_init(&sp, name);
+		for (i = 0; i < KS_STRAT_NR; i++)
+			if (i != KS_STRAT_REPLAY)
+				ks_spell_add(&sp, ks_strategy_name((enum ks_strategy)i));
+		best = ks_spell_best(&sp);
+		if (best)
+			cli_error("--strategy: unknown strategy '%s'; did you mean '%s'?", name, best);
+		else
+			cli_error("--strategy: unknown strategy '%s' (dpor, bounded, pct, random, portfolio)",
+				  name);
+		return -1;
+	}
+	for (i = 0; i < sizeof(implemented) / sizeof(implemented[0]); i++)
+		if (implemented[i] == (enum ks_strategy)s) {
+			*out = (enum ks_strategy)s;
+			return 0;
+		}
+	cli_error("--strategy %s: not implemented yet (use dpor or dfs)", name);
+	return -1;
+}
+
+static int load_object(const char *path)
+{
+	size_t before = ks_variant_count();
+	void *h = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+
+	if (!h) {
+		cli_error("--load %s: %s", path, dlerror());
+		return -1;
+	}
+	/* The object's constructors register its variants; it stays loaded. */
+	if (ks_variant_count() == before) {
+		cli_error("--load %s: registers no variant (not a kvmsim variant object)", path);
+		dlclose(h);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *nearest_option(const char *arg)
+{
+	static char buf[64];
+	struct ks_spell sp;
+	const char *best;
+	char word[64];
+	size_t i;
+
+	snprintf(word, sizeof(word), "%s", arg + strspn(arg, "-"));
+	word[strcspn(word, "=")] = '\0';
+	ks_spell_init(&sp, word);
+	for (i = 0; check_options[i].name; i++)
+		ks_spell_add(&sp, check_options[i].name);
+	best = ks_spell_best(&sp);
+	if (!best)
+		return NULL;
+	snprintf(buf, sizeof(buf), "--%s", best);
+	return buf;
+}
+
+static int add_arg(const char ***list, size_t *n, const char *arg)
+{
+	const char **grown = realloc(*list, (*n + 1) * sizeof(**list));
+
+	if (!grown)
+		return -1;
+	*list = grown;
+	grown[(*n)++] = arg;
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, struct check_cfg *cfg)
+{
+	uint64_t v;
+	int c;
+
+	cfg->opts.strategy = KS_STRAT_DPOR;
+	cfg->opts.loop_bound = 2;
+	cfg->jobs = 1;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":s:v:q", check_options, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (add_arg(&cfg->scenarios, &cfg->nscenarios, optarg))
+				return -1;
+			break;
+		case 'v':
+			if (add_arg(&cfg->variants, &cfg->nvariants, optarg))
+				return -1;
+			break;
+		case OPT_ERA:
+			cfg->era = optarg;
+			break;
+		case OPT_LOAD:
+			if (load_object(optarg))
+				return -1;
+			break;
+		case OPT_STRATEGY:
+			cfg->strategy = optarg;
+			if (parse_strategy(optarg, &cfg->opts.strategy))
+				return -1;
+			break;
+		case OPT_BOUND:
+			if (parse_num("--bound", optarg, 1000, &v))
+				return -1;
+			cfg->opts.bound = (unsigned int)v;
+			cfg->bound_set = true;
+			break;
+		case OPT_LOOP_BOUND:
+			if (parse_num("--loop-bound", optarg, 1000, &v))
+				return -1;
+			if (!v) {
+				cli_error("--loop-bound: must be 1 or more");
+				return -1;
+			}
+			cfg->opts.loop_bound = (unsigned int)v;
+			break;
+		case OPT_SEED:
+			if (parse_num("--seed", optarg, UINT64_MAX, &cfg->opts.seed))
+				return -1;
+			break;
+		case OPT_RUNS:
+			if (parse_num("--runs", optarg, UINT64_MAX, &cfg->opts.max_runs))
+				return -1;
+			break;
+		case OPT_TIME: {
+			char *end;
+			double t = strtod(optarg, &end);
+
+			if (!*optarg || *end || !(t > 0) || t > 1e9) {
+				cli_error("--time: '%s' is not a positive number of seconds", optarg);
+				return -1;
+			}
+			cfg->opts.max_seconds = t;
+			break;
+		}
+		case OPT_STOP:
+			cfg->opts.stop_on_first = true;
+			break;
+		case OPT_SHARD: {
+			unsigned long i, n;
+			char tail;
+
+			if (sscanf(optarg, "%lu/%lu%c", &i, &n, &tail) != 2 || !n || i >= n) {
+				cli_error("--shard: '%s' is not i/n with 0 <= i < n", optarg);
+				return -1;
+			}
+			if (n > 1) {
+				cli_error("--shard %s: not implemented yet", optarg);
+				return -1;
+			}
+			break;
+		}
+		case OPT_JOBS:
+			if (parse_num("--jobs", optarg, 4096, &v))
+				return -1;
+			if (!v) {
+				cli_error("--jobs: must be 1 or more");
+				return -1;
+			}
+			cfg->jobs = (unsigned int)v;
+			break;
+		case OPT_JSON:
+			cfg->json = true;
+			break;
+		case OPT_JUNIT:
+			cfg->junit = optarg;
+			break;
+		case OPT_HTML:
+			cli_error("--html: not implemented yet");
+			return -1;
+		case 'q':
+			cfg->quiet = true;
+			break;
+		case ':':
+			cli_error("option '%s' needs an argument", argv[optind - 1]);
+			return -1;
+		default: {
+			const char *arg = optopt ? NULL : argv[optind - 1];
+			const char *best = arg ? nearest_option(arg) : NULL;
+
+			if (!arg)
+				cli_error("unknown option '-%c' (kvmsim --help)", optopt);
+			else if (best)
+				cli_error("unknown option '%s'; did you mean '%s'?", arg, best);
+			else
+				cli_error("unknown option '%s' (kvmsim --help)", arg);
+			return -1;
+		}
+		}
+	}
+	if (optind < argc) {
+		cli_error("unexpected argument '%s' (scenarios are given with -s)", argv[optind]);
+		return -1;
+	}
+	if (cfg->bound_set && cfg->opts.strategy != KS_STRAT_BOUNDED) {
+		cli_error("--bound applies to --strategy bounded");
+		return -1;
+	}
+	if (cfg->jobs > 1 && !cfg->quiet && !cfg->json)
+		fprintf(stderr, "kvmsim: --jobs %u: parallel searches are not implemented yet; running one at a time\n",
+			cfg->jobs);
+	return 0;
+}
+
+/* ---- what to run ------------------------------------------------------------ */
+
+static int choose(const struct check_cfg *cfg, struct ks_scenario ***scns, size_t *nscn,
+		  const struct ks_variant ***vars, size_t *nvar, const struct ks_era **era)
+{
+	size_t i, n;
+
+	*era = NULL;
+	if (cfg->era && !(*era = cli_era(cfg->era)))
+		return -1;
+	if (cfg->nvariants) {
+		*vars = calloc(cfg->nvariants, sizeof(**vars));
+		if (!*vars)
+			return -1;
+		for (i = 0; i < cfg->nvariants; i++) {
+			const struct ks_variant *v = cli_variant(cfg->variants[i]);
+			size_t j;
+
+			if (!v)
+				return -1;
+			for (j = 0; j < *nvar && (*vars)[j] != v; j++)
+				;
+			if (j == *nvar)
+				(*vars)[(*nvar)++] = v;
+		}
+	} else {
+		*vars = calloc(ks_variant_count() + 1, sizeof(**vars));
+		if (!*vars)
+			return -1;
+		for (i = 0; i < ks_variant_count(); i++)
+			if (!ks_variant_at(i)->mutant)
+				(*vars)[(*nvar)++] = ks_variant_at(i);
+	}
+	if (cfg->nscenarios) {
+		*scns = calloc(cfg->nscenarios, sizeof(**scns));
+		if (!*scns)
+			return -1;
+		for (i = 0; i < cfg->nscenarios; i++) {
+			(*scns)[*nscn] = cli_scenario_load(cfg->scenarios[i]);
+			if (!(*scns)[*nscn])
+				return -1;
+			(*nscn)++;
+		}
+	} else {
+		char **names = cli_scenario_names(&n);
+
+		if (!n) {
+			cli_error("no scenarios in %s (set KVMSIM_DATADIR, or give -s FILE)",
+				  cli_scenario_dir());
+			cli_names_free(names, n);
+			return -1;
+		}
+		*scns = calloc(n, sizeof(**scns));
+		for (i = 0; *scns && i < n; i++) {
+			(*scns)[*nscn] = cli_scenario_load(names[i]);
+			if (!(*scns)[*nscn])
+				break;
+			(*nscn)++;
+		}
+		cli_names_free(names, n);
+		if (*nscn < n)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- running ------------------------------------------------------------------ */
+
+static bool progress_on(const struct check_cfg *cfg)
+{
+	return !cfg->quiet && !cfg->json && isatty(STDERR_FILENO);
+}
+
+static void trace_findings(struct cli_cell *cell, const struct ks_era *era_arg)
+{
+	size_t i, n = cell->res.nfindings;
+
+	cell->traces = calloc(n + 1, sizeof(*cell->traces));
+	cell->trace_errors = calloc(n + 1, sizeof(*cell->trace_errors));
+	if (!cell->traces || !cell->trace_errors)
+		return;
+	for (i = 0; i < n; i++) {
+		struct ks_token tok;
+		char err[512];
+
+		if (ks_token_parse(cell->res.findings[i].token, &tok, err, sizeof(err))) {
+			cell->trace_errors[i] = strdup(err);
+			continue;
+		}
+		if (cli_trace_token(cell->scn, cell->variant, era_arg, &tok, &cell->traces[i],
+				    err, sizeof(err)))
+			cell->trace_errors[i] = strdup(err);
+		ks_token_free(&tok);
+	}
+}
+
+static int run_cell(const struct check_cfg *cfg, struct cli_cell *cell,
+		    const struct ks_era *era_arg)
+{
+	char err[1024];
+
+	cell->era = cli_era_of(cell->variant, era_arg);
+	cell->default_era = cell->era == ks_era_get(cell->variant->default_era);
+	cell->strategy = ks_strategy_name(cfg->opts.strategy);
+	if (ks_check_scenario(cell->scn, cell->variant, era_arg, &cfg->opts, &cell->res, err,
+			      sizeof(err))) {
+		cli_error("%s on %s: %s", cell->scn->name, cell->variant->name, err);
+		return -1;
+	}
+	/* Expectations are for a variant on its own era. */
+	cell->expect = cell->default_era ? ks_scenario_expect(cell->scn, cell->variant->name) :
+					   NULL;
+	cell->match = cli_verdict_matches(&cell->res, cell->expect);
+	if (cfg->json || !cfg->quiet)
+		trace_findings(cell, era_arg);
+	return 0;
+}
+
+static void free_cell(struct cli_cell *cell)
+{
+	size_t i;
+
+	for (i = 0; cell->traces && i < cell->res.nfindings; i++)
+		cli_trace_free(&cell->traces[i]);
+	for (i = 0; cell->trace_errors && i < cell->res.nfindings; i++)
+		free(cell->trace_errors[i]);
+	free(cell->traces);
+	free(cell->trace_errors);
+	free(cell->token_file);
+	ks_search_result_free(&cell->res);
+}
+
+int cli_check(int argc, char **argv)
+{
+	struct check_cfg cfg = { 0 };
+	struct ks_scenario **scns = NULL;
+	const struct ks_variant **vars = NULL;
+	const struct ks_era *era = NULL;
+	struct cli_report rep = { 0 };
+	size_t nscn = 0, nvar = 0, i, ran = 0;
+	int status = CLI_BAD;
+
+	if (parse_options(argc, argv, &cfg) ||
+	    choose(&cfg, &scns, &nscn, &vars, &nvar, &era))
+		goto out;
+	if (!nvar) {
+		cli_error("no variant to run");
+		goto out;
+	}
+	rep.nscn = nscn;
+	rep.nvar = nvar;
+	rep.quiet = cfg.quiet;
+	rep.cells = calloc(nscn * nvar, sizeof(*rep.cells));
+	if (!rep.cells)
+		goto out;
+	for (i = 0; i < nscn * nvar; i++, ran++) {
+		struct cli_cell *cell = &rep.cells[i];
+
+		cell->scn = scns[i / nvar];
+		cell->variant = vars[i % nvar];
+		if (progress_on(&cfg))
+			fprintf(stderr, "\r\033[K[%zu/%zu] %s on %s ...", i + 1, nscn * nvar,
+				cell->scn->name, cell->variant->name);
+		if (run_cell(&cfg, cell, era))
+			goto out;
+	}
+	if (progress_on(&cfg))
+		fprintf(stderr, "\r\033[K");
+	cli_write_tokens(&rep);
+	if (cfg.json)
+		cli_report_json(stdout, &rep);
+	else
+		cli_report_text(stdout, &rep);
+	if (cfg.junit && cli_report_junit(cfg.junit, &rep))
+		goto out;
+	status = CLI_OK;
+	for (i = 0; i < nscn * nvar; i++)
+		if (!rep.cells[i].match)
+			status = CLI_MISMATCH;
+out:
+	if (progress_on(&cfg) && ran)
+		fprintf(stderr, "\r\033[K");
+	for (i = 0; rep.cells && i < nscn * nvar; i++)
+		free_cell(&rep.cells[i]);
+	free(rep.cells);
+	for (i = 0; i < nscn; i++)
+		ks_scenario_free(scns[i]);
+	free(scns);
+	free(vars);
+	free(cfg.scenarios);
+	free(cfg.variants);
+	fflush(stdout);
+	return status;
+}

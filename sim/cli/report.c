@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The results of `kvmsim check`: the verdict matrix and counterexamples as
+ * text, the JSON of docs/cli.md, JUnit XML, and the token files.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+
+#define FAILURES_DIR "kvmsim-failures"
+
+bool cli_verdict_matches(const struct ks_search_result *res, const struct ks_scn_expect *e)
+{
+	size_t i;
+
+	if (!e)
+		return true;
+	if (res->nverdict != e->nverdict)
+		return false;
+	for (i = 0; i < e->nverdict; i++)
+		if (strcmp(res->verdict[i], e->verdict[i]))
+			return false;
+	return true;
+}
+
+void cli_verdict_text(const char *const *v, size_t n, char *buf, size_t len)
+{
+	size_t i, o = 0;
+
+	snprintf(buf, len, "ok");
+	for (i = 0; i < n && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? "," : "", v[i]);
+}
+
+static const struct cli_cell *cell_at(const struct cli_report *rep, size_t s, size_t v)
+{
+	return &rep->cells[s * rep->nvar + v];
+}
+
+/* The cell as the matrix shows it: its verdict, '!' if unexpected, '~' if bounded. */
+static void cell_text(const struct cli_cell *c, char *buf, size_t len)
+{
+	char v[256];
+
+	cli_verdict_text(c->res.verdict, c->res.nverdict, v, sizeof(v));
+	snprintf(buf, len, "%s%s%s", v, c->match ? "" : "!", c->res.complete ? "" : "~");
+}
+
+static void print_matrix(FILE *f, const struct cli_report *rep)
+{
+	int w0 = (int)strlen("scenario"), *w;
+	size_t s, v;
+	char buf[300];
+	bool mismatch = false, bounded = false;
+
+	w = calloc(rep->nvar, sizeof(*w));
+	if (!w)
+		return;
+	for (s = 0; s < rep->nscn; s++) {
+		int n = (int)strlen(cell_at(rep, s, 0)->scn->name);
+
+		w0 = n > w0 ? n : w0;
+	}
+	for (v = 0; v < rep->nvar; v++) {
+		w[v] = (int)strlen(cell_at(rep, 0, v)->variant->name);
+		for (s = 0; s < rep->nscn; s++) {
+			int n;
+
+			cell_text(cell_at(rep, s, v), buf, sizeof(buf));
+			n = (int)strlen(buf);
+			w[v] = n > w[v] ? n : w[v];
+			mismatch |= !cell_at(rep, s, v)->match;
+			bounded |= !cell_at(rep, s, v)->res.complete;
+		}
+	}
+	/* Columns padded to their widest cell; the last one not padded. */
+	fprintf(f, "%-*s", w0, "scenario");
+	for (v = 0; v < rep->nvar; v++)
+		fprintf(f, "  %-*s", v + 1 < rep->nvar ? w[v] : 0,
+			cell_at(rep, 0, v)->variant->name);
+	fputc('\n', f);
+	for (s = 0; s < rep->nscn; s++) {
+		fprintf(f, "%-*s", w0, cell_at(rep, s, 0)->scn->name);
+		for (v = 0; v < rep->nvar; v++) {
+			cell_text(cell_at(rep, s, v), buf, sizeof(buf));
+			fprintf(f, "  %-*s", v + 1 < rep->nvar ? w[v] : 0, buf);
+		}
+		fputc('\n', f);
+	}
+	if (mismatch || bounded)
+		fprintf(f, "\n%s%s%s\n", mismatch ? "!: differs from the expected verdict" : "",
+			mismatch && bounded ? "; " : "",
+			bounded ? "~: bounded search (not every run explored)" : "");
+	free(w);
+}
+
+static void print_mismatches(FILE *f, const struct cli_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->nscn * rep->nvar; i++) {
+		const struct cli_cell *c = &rep->cells[i];
+		char got[256], want[256];
+
+		if (c->match)
+			continue;
+		cli_verdict_text(c->res.verdict, c->res.nverdict, got, sizeof(got));
+		cli_verdict_text(c->expect->verdict, c->expect->nverdict, want, sizeof(want));
+		fprintf(f, "%s:%u: %s on %s: verdict %s, expected %s\n", c->scn->path,
+			c->expect->line, c->scn->name, c->variant->name, got, want);
+	}
+}
+
+static void print_stats(FILE *f, const struct cli_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->nscn * rep->nvar; i++) {
+		const struct cli_cell *c = &rep->cells[i];
+
+		fprintf(f, "%s on %s (%s, %s): %s, %llu runs, %llu classes, %llu steps, %.0f ms\n",
+			c->scn->name, c->variant->name, c->era->name, c->strategy,
+			c->res.complete ? "complete" : "bounded",
+			(unsigned long long)c->res.runs, (unsigned long long)c->res.classes,
+			(unsigned long long)c->res.steps, c->res.elapsed_s * 1000);
+	}
+}
+
+/* How `kvmsim replay -s` names @scn: by name if installed, else by its file. */
+static const char *scn_arg(const struct ks_scenario *scn)
+{
+	char installed[4096];
+
+	snprintf(installed, sizeof(installed), "%s/%s.scn", cli_scenario_dir(), scn->name);
+	return strcmp(installed, scn->path) ? scn->path : scn->name;
+}
+
+static void print_replay_hint(FILE *f, const struct cli_cell *c, const char *token)
+{
+	fprintf(f, "  replay: kvmsim replay -s %s -v %s%s%s %s\n", scn_arg(c->scn),
+		c->variant->name, c->default_era ? "" : " --era ",
+		c->default_era ? "" : c->era->name, token);
+}
+
+static void print_counterexamples(FILE *f, const struct cli_report *rep)
+{
+	size_t i, k;
+
+	for (i = 0; i < rep->nscn * rep->nvar; i++) {
+		const struct cli_cell *c = &rep->cells[i];
+
+		for (k = 0; k < c->res.nfindings; k++) {
+			const struct ks_finding *fd = &c->res.findings[k];
+
+			fprintf(f, "\n== %s on %s (%s): %s\n", c->scn->name, c->variant->name,
+				c->era->name, fd->oracle);
+			fprintf(f, "  %s\n", fd->message ? fd->message : "");
+			if (fd->nondeterministic)
+				fprintf(f, "  (warning: its replay differed: nondeterminism)\n");
+			if (c->traces && c->traces[k].nrows)
+				cli_trace_print(f, &c->traces[k]);
+			else if (c->trace_errors && c->trace_errors[k])
+				fprintf(f, "  (no trace: %s)\n", c->trace_errors[k]);
+			print_replay_hint(f, c, fd->token);
+			if (c->token_file)
+				fprintf(f, "  token written to %s\n", c->token_file);
+		}
+	}
+}
+
+void cli_report_text(FILE *f, const struct cli_report *rep)
+{
+	if (rep->quiet) {
+		print_mismatches(f, rep);
+		return;
+	}
+	print_matrix(f, rep);
+	fputc('\n', f);
+	print_mismatches(f, rep);
+	print_stats(f, rep);
+	print_counterexamples(f, rep);
+}
+
+/* ---- JSON ------------------------------------------------------------------------- */
+
+static void json_trace(struct cli_json *j, const struct cli_trace *t)
+{
+	size_t i;
+
+	cli_json_begin(j, '[');
+	for (i = 0; t && i < t->nrows; i++) {
+		const struct cli_row *r = &t->rows[i];
+
+		cli_json_begin(j, '{');
+		cli_json_key(j, "step");
+		cli_json_u64(j, r->step);
+		cli_json_key(j, "thread");
+		cli_json_str(j, r->thread);
+		cli_json_key(j, "function");
+		cli_json_str(j, r->function);
+		cli_json_key(j, "object");
+		cli_json_str(j, r->object);
+		cli_json_key(j, "before");
+		cli_json_str(j, r->before);
+		cli_json_key(j, "after");
+		cli_json_str(j, r->after);
+		cli_json_end(j, '}');
+	}
+	cli_json_end(j, ']');
+}
+
+static void json_cell(struct cli_json *j, const struct cli_cell *c)
+{
+	size_t k;
+
+	cli_json_begin(j, '{');
+	cli_json_key(j, "scenario");
+	cli_json_str(j, c->scn->name);
+	cli_json_key(j, "variant");
+	cli_json_str(j, c->variant->name);
+	cli_json_key(j, "era");
+	cli_json_str(j, c->era->name);
+	cli_json_key(j, "strategy");
+	cli_json_str(j, c->strategy);
+	cli_json_key(j, "verdict");
+	cli_json_strs(j, c->res.verdict, c->res.nverdict);
+	cli_json_key(j, "expected");
+	if (c->expect)
+		cli_json_strs(j, c->expect->verdict, c->expect->nverdict);
+	else
+		cli_json_null(j);
+	cli_json_key(j, "complete");
+	cli_json_bool(j, c->res.complete);
+	cli_json_key(j, "runs");
+	cli_json_u64(j, c->res.runs);
+	cli_json_key(j, "classes");
+	cli_json_u64(j, c->res.classes);
+	cli_json_key(j, "sleep_blocked");
+	cli_json_u64(j, c->res.sleep_blocked);
+	cli_json_key(j, "cut");
+	cli_json_u64(j, c->res.cut);
+	cli_json_key(j, "steps");
+	cli_json_u64(j, c->res.steps);
+	cli_json_key(j, "elapsed_ms");
+	cli_json_u64(j, (uint64_t)(c->res.elapsed_s * 1000 + 0.5));
+	cli_json_key(j, "violations");
+	cli_json_begin(j, '[');
+	for (k = 0; k < c->res.nfindings; k++) {
+		const struct ks_finding *fd = &c->res.findings[k];
+
+		cli_json_begin(j, '{');
+		cli_json_key(j, "oracle");
+		cli_json_str(j, fd->oracle);
+		cli_json_key(j, "message");
+		cli_json_str(j, fd->message ? fd->message : "");
+		cli_json_key(j, "token");
+		cli_json_str(j, fd->token ? fd->token : "");
+		cli_json_key(j, "trace");
+		json_trace(j, c->traces ? &c->traces[k] : NULL);
+		cli_json_end(j, '}');
+	}
+	cli_json_end(j, ']');
+	cli_json_key(j, "notes");
+	cli_json_begin(j, '[');
+	for (k = 0; k < c->res.nfindings; k++) {
+		char note[600];
+
+		if (c->res.findings[k].nondeterministic) {
+			snprintf(note, sizeof(note),
+				 "the replay of the %s finding differed (nondeterminism)",
+				 c->res.findings[k].oracle);
+			cli_json_str(j, note);
+		}
+		if (c->trace_errors && c->trace_errors[k]) {
+			snprintf(note, sizeof(note), "no trace for the %s finding: %s",
+				 c->res.findings[k].oracle, c->trace_errors[k]);
+			cli_json_str(j, note);
+		}
+	}
+	cli_json_end(j, ']');
+	cli_json_end(j, '}');
+}
+
+void cli_report_json(FILE *f, const struct cli_report *rep)
+{
+	struct cli_json j;
+	size_t i;
+
+	cli_json_init(&j, f);
+	cli_json_begin(&j, '{');
+	cli_json_key(&j, "results");
+	cli_json_begin(&j, '[');
+	for (i = 0; i < rep->nscn * rep->nvar; i++) {
+		cli_json_newline(&j);
+		json_cell(&j, &rep->cells[i]);
+	}
+	cli_json_end(&j, ']');
+	cli_json_end(&j, '}');
+	fputc('\n', f);
+}
+
+/* ---- JUnit --------------------------------------------------------------------------- */
+
+static void xml_str(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		default:
+			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+				fputc('?', f);
+			else
+				fputc(*s, f);
+		}
+	}
+}
+
+/* One testsuite per scenario, one testcase per variant; a mismatch is a failure. */
+int cli_report_junit(const char *path, const struct cli_report *rep)
+{
+	FILE *f = fopen(path, "w");
+	size_t s, v, failures = 0;
+
+	if (!f) {
+		cli_error("--junit %s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (s = 0; s < rep->nscn * rep->nvar; s++)
+		failures += !rep->cells[s].match;
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	fprintf(f, "<testsuites name=\"kvmsim\" tests=\"%zu\" failures=\"%zu\">\n",
+		rep->nscn * rep->nvar, failures);
+	for (s = 0; s < rep->nscn; s++) {
+		double t = 0;
+		size_t fails = 0;
+
+		for (v = 0; v < rep->nvar; v++) {
+			t += cell_at(rep, s, v)->res.elapsed_s;
+			fails += !cell_at(rep, s, v)->match;
+		}
+		fprintf(f, "  <testsuite name=\"");
+		xml_str(f, cell_at(rep, s, 0)->scn->name);
+		fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" time=\"%.3f\">\n", rep->nvar,
+			fails, t);
+		for (v = 0; v < rep->nvar; v++) {
+			const struct cli_cell *c = cell_at(rep, s, v);
+			char got[256], want[256];
+
+			fprintf(f, "    <testcase classname=\"");
+			xml_str(f, c->scn->name);
+			fprintf(f, "\" name=\"");
+			xml_str(f, c->variant->name);
+			fprintf(f, "\" time=\"%.3f\"", c->res.elapsed_s);
+			if (c->match) {
+				fprintf(f, "/>\n");
+				continue;
+			}
+			cli_verdict_text(c->res.verdict, c->res.nverdict, got, sizeof(got));
+			cli_verdict_text(c->expect->verdict, c->expect->nverdict, want,
+					 sizeof(want));
+			fprintf(f, ">\n      <failure message=\"verdict ");
+			xml_str(f, got);
+			fprintf(f, ", expected ");
+			xml_str(f, want);
+			fprintf(f, "\"/>\n    </testcase>\n");
+		}
+		fprintf(f, "  </testsuite>\n");
+	}
+	fprintf(f, "</testsuites>\n");
+	if (fclose(f)) {
+		cli_error("--junit %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- token files ------------------------------------------------------------------------ */
+
+void cli_write_tokens(struct cli_report *rep)
+{
+	size_t i, k;
+	bool warned = false;
+
+	for (i = 0; i < rep->nscn * rep->nvar; i++) {
+		struct cli_cell *c = &rep->cells[i];
+		char path[1024];
+		FILE *f;
+
+		if (!c->res.nfindings)
+			continue;
+		if (mkdir(FAILURES_DIR, 0777) && errno != EEXIST) {
+			if (!warned)
+				cli_error("cannot write tokens to %s/: %s", FAILURES_DIR,
+					  strerror(errno));
+			warned = true;
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/%s-%s%s%s.token", FAILURES_DIR, c->scn->name,
+			 c->variant->name, c->default_era ? "" : "-",
+			 c->default_era ? "" : c->era->name);
+		f = fopen(path, "w");
+		if (!f) {
+			if (!warned)
+				cli_error("cannot write %s: %s", path, strerror(errno));
+			warned = true;
+			continue;
+		}
+		fprintf(f, "# kvmsim replay tokens: %s on %s (%s); `kvmsim replay %s` replays the first\n",
+			c->scn->name, c->variant->name, c->era->name, path);
+		for (k = 0; k < c->res.nfindings; k++) {
+			const struct ks_finding *fd = &c->res.findings[k];
+			char msg[200];
+
+			snprintf(msg, sizeof(msg), "%s", fd->message ? fd->message : "");
+			msg[strcspn(msg, "\n")] = '\0';
+			fprintf(f, "# %s: %s\n%s\n", fd->oracle, msg, fd->token);
+		}
+		if (fclose(f) == 0)
+			c->token_file = strdup(path);
+	}
+}

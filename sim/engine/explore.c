@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Exhaustive exploration by re-execution: plain DFS (every enabled thread at
+ * every node, no reduction: the oracle that DPOR is tested against) and
+ * source-set DPOR with sleep sets (search-algorithms.md; races in dpor.c).
+ *
+ * Both keep, per node of the current run, the threads to explore
+ * (backtrack), those explored or being explored (done) and, for DPOR, the
+ * sleep set the node was entered with.  The next run replays the decisions
+ * above the deepest node with something left and takes its next thread.
+ * The first choice at a new node continues the thread that took the last
+ * step when it can: the first run is preemption-free, and so are most
+ * counterexamples' prefixes.
+ */
+#include <string.h>
+
+#include "search.h"
+
+static int ks_explore_init(struct ks_search *s)
+{
+	s->tree.started = false;
+	return 0;
+}
+
+static void ks_explore_fini(struct ks_search *s)
+{
+}
+
+static bool ks_explore_next(struct ks_search *s)
+{
+	struct ks_tree *t = &s->tree;
+	uint32_t i, cand;
+
+	if (!t->started) {
+		t->started = true;
+		s->replay = s->forced = 0;
+		return true;
+	}
+	for (i = s->depth; i-- > 0;) {
+		cand = t->backtrack[i] & ~t->done[i] & ~t->sleep[i];
+		if (!cand)
+			continue;
+		s->dec[i] = (uint8_t)__builtin_ctz(cand);
+		t->done[i] |= KS_BIT(s->dec[i]);
+		s->replay = i;
+		s->forced = i + 1;
+		return true;
+	}
+	return false;
+}
+
+static int ks_explore_prefer(const struct ks_search *s, uint32_t d, uint32_t elig)
+{
+	if (d > 0 && (elig & KS_BIT(s->dec[d - 1])))
+		return s->dec[d - 1];
+	return __builtin_ctz(elig);
+}
+
+static int ks_dfs_choose(struct ks_search *s, uint32_t d, uint32_t en)
+{
+	int tid = ks_explore_prefer(s, d, en);
+
+	s->tree.sleep[d] = 0;
+	s->tree.backtrack[d] = en;
+	s->tree.done[d] = KS_BIT(tid);
+	return tid;
+}
+
+static void ks_dfs_stepped(struct ks_search *s, uint32_t d)
+{
+}
+
+static void ks_dfs_end_run(struct ks_search *s, uint32_t d, enum ks_outcome out)
+{
+}
+
+const struct ks_strategy_ops ks_dfs_ops = {
+	.id = KS_STRAT_DFS,
+	.exhaustive = true,
+	.clocks = false,
+	.init = ks_explore_init,
+	.fini = ks_explore_fini,
+	.next_run = ks_explore_next,
+	.choose = ks_dfs_choose,
+	.stepped = ks_dfs_stepped,
+	.end_run = ks_dfs_end_run,
+};
+
+/* ---- DPOR ------------------------------------------------------------------ */
+
+static int ks_dpor_init(struct ks_search *s)
+{
+	ks_search_reserve(s, 0);
+	s->tree.sleep[0] = 0;
+	return ks_explore_init(s);
+}
+
+/* source-set DPOR: start a node with one thread; races add the others. */
+static int ks_dpor_choose(struct ks_search *s, uint32_t d, uint32_t en)
+{
+	uint32_t elig = en & ~s->tree.sleep[d];
+	int tid;
+
+	if (!elig)
+		return -1;
+	tid = ks_explore_prefer(s, d, elig);
+	s->tree.backtrack[d] = KS_BIT(tid);
+	s->tree.done[d] = KS_BIT(tid);
+	return tid;
+}
+
+/*
+ * The child's sleep set: the threads asleep here, and those explored here
+ * before this one, whose next event is independent of the step just taken.
+ */
+static void ks_dpor_stepped(struct ks_search *s, uint32_t d)
+{
+	struct ks_tree *t = &s->tree;
+	uint32_t asleep = t->sleep[d] | (t->done[d] & ~KS_BIT(s->dec[d]));
+	uint32_t child = 0;
+
+	while (asleep) {
+		int q = __builtin_ctz(asleep);
+
+		asleep &= asleep - 1;
+		if (!ks_hb_conflict(&s->hb, d, &s->r->threads[q]))
+			child |= KS_BIT(q);
+	}
+	t->sleep[d + 1] = child;
+	ks_dpor_races(s, d);
+}
+
+/*
+ * A thread still blocked when the run ends never takes its next event, so
+ * its races are checked as if it did: a deadlock reached only when the
+ * blocked thread goes first is found this way.
+ */
+static void ks_dpor_end_run(struct ks_search *s, uint32_t d, enum ks_outcome out)
+{
+	uint32_t blocked = 0;
+	int tid;
+
+	if (out == KS_OUT_TERMINAL)
+		return;
+	for (tid = 0; tid < s->r->nthreads; tid++)
+		if (!s->r->threads[tid].finished && !(s->en[d] & KS_BIT(tid)))
+			blocked |= KS_BIT(tid);
+	while (blocked) {
+		tid = __builtin_ctz(blocked);
+		blocked &= blocked - 1;
+		ks_dpor_pending_races(s, d, tid);
+	}
+}
+
+const struct ks_strategy_ops ks_dpor_ops = {
+	.id = KS_STRAT_DPOR,
+	.exhaustive = true,
+	.clocks = true,
+	.init = ks_dpor_init,
+	.fini = ks_explore_fini,
+	.next_run = ks_explore_next,
+	.choose = ks_dpor_choose,
+	.stepped = ks_dpor_stepped,
+	.end_run = ks_dpor_end_run,
+};

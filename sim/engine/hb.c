@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Happens-before over the declared accesses of a run (search-algorithms.md).
+ *
+ * Per object we keep the last write and the reads and increments since it
+ * (two lists: a read depends on the increments, an increment on the reads,
+ * a write on both).  An event's dependencies are exactly those, plus its
+ * thread's previous event; from them come its Foata layer (the longest
+ * dependency chain before it) and, for DPOR, its vector clock.
+ *
+ * Every access keeps the object's state from before it, so that undoing the
+ * events after a replayed prefix restores the state exactly: a run that
+ * replays d decisions does no happens-before work for them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "search.h"
+
+static void *ks_hb_grow(void *p, uint32_t *cap, uint32_t need, size_t elem)
+{
+	uint32_t n = *cap ? *cap : 64;
+
+	if (need <= *cap)
+		return p;
+	while (n < need)
+		n *= 2;
+	p = realloc(p, (size_t)n * elem);
+	if (!p) {
+		fprintf(stderr, "kvmsim: out of memory\n");
+		abort();
+	}
+	*cap = n;
+	return p;
+}
+
+static void ks_hb_reserve(struct ks_hb *hb, uint32_t e);
+
+void ks_hb_init(struct ks_hb *hb, bool clocks)
+{
+	int t;
+
+	memset(hb, 0, sizeof(*hb));
+	hb->clocks = clocks;
+	hb->nthreads = 1;
+	hb->gen = 1;
+	for (t = 0; t < KS_MAX_THREADS; t++)
+		hb->last[t] = -1;
+	/* classh[0], the class of a run without steps, is always there. */
+	ks_hb_reserve(hb, 0);
+}
+
+void ks_hb_free(struct ks_hb *hb)
+{
+	free(hb->ev);
+	free(hb->clock);
+	free(hb->classh);
+	free(hb->acc);
+	free(hb->link);
+	free(hb->obj);
+	free(hb->table);
+	memset(hb, 0, sizeof(*hb));
+}
+
+/* ---- objects --------------------------------------------------------------- */
+
+static uint32_t ks_hb_hash(ks_obj_t key)
+{
+	return (uint32_t)(ks_mix64(key) >> 32);
+}
+
+static void ks_hb_rehash(struct ks_hb *hb)
+{
+	uint32_t size = hb->table_mask ? 2 * (hb->table_mask + 1) : 64;
+	uint32_t i;
+
+	free(hb->table);
+	hb->table = calloc(size, sizeof(*hb->table));
+	if (!hb->table) {
+		fprintf(stderr, "kvmsim: out of memory\n");
+		abort();
+	}
+	hb->table_mask = size - 1;
+	for (i = 0; i < hb->nobj; i++) {
+		uint32_t h = ks_hb_hash(hb->obj[i].key) & hb->table_mask;
+
+		while (hb->table[h])
+			h = (h + 1) & hb->table_mask;
+		hb->table[h] = i + 1;
+	}
+}
+
+/* The slot of @key, or -1 when @create is false and it has none. */
+static int32_t ks_hb_slot(struct ks_hb *hb, ks_obj_t key, bool create)
+{
+	uint32_t h, i;
+	struct ks_hbobj *o;
+
+	if (!hb->table_mask)
+		ks_hb_rehash(hb);
+	for (h = ks_hb_hash(key) & hb->table_mask; (i = hb->table[h]); h = (h + 1) & hb->table_mask) {
+		o = &hb->obj[i - 1];
+		if (o->key != key)
+			continue;
+		if (o->gen != hb->gen) {
+			/* Untouched since the last full reset. */
+			o->gen = hb->gen;
+			o->lw = o->reads = o->incs = -1;
+		}
+		return (int32_t)(i - 1);
+	}
+	if (!create)
+		return -1;
+	hb->obj = ks_hb_grow(hb->obj, &hb->obj_cap, hb->nobj + 1, sizeof(*hb->obj));
+	o = &hb->obj[hb->nobj];
+	*o = (struct ks_hbobj){ .key = key, .gen = hb->gen, .lw = -1, .reads = -1, .incs = -1 };
+	hb->table[h] = ++hb->nobj;
+	if (2 * hb->nobj > hb->table_mask)
+		ks_hb_rehash(hb);
+	return (int32_t)(hb->nobj - 1);
+}
+
+/* ---- events -------------------------------------------------------------------- */
+
+struct ks_hbdeps {
+	uint32_t level;		/* the highest layer among the dependencies */
+	uint32_t *clock;	/* joined into, when clocks are kept */
+	unsigned width;
+};
+
+static void ks_hb_dep(const struct ks_hb *hb, struct ks_hbdeps *d, uint32_t e)
+{
+	unsigned t;
+
+	if (hb->ev[e].level > d->level)
+		d->level = hb->ev[e].level;
+	if (d->clock) {
+		const uint32_t *c = ks_hb_clock(hb, e);
+
+		for (t = 0; t < d->width; t++)
+			if (c[t] > d->clock[t])
+				d->clock[t] = c[t];
+	}
+}
+
+/* Join the dependencies of an access of @kind on an object in state @a. */
+static void ks_hb_deps(const struct ks_hb *hb, struct ks_hbdeps *d,
+		       const struct ks_hbacc *a, enum ks_kind kind)
+{
+	int32_t x;
+
+	if (a->lw >= 0)
+		ks_hb_dep(hb, d, hb->acc[a->lw].ev);
+	if (kind != KS_K_READ)
+		for (x = a->reads; x >= 0; x = hb->link[x])
+			ks_hb_dep(hb, d, hb->acc[x].ev);
+	if (kind != KS_K_INC)
+		for (x = a->incs; x >= 0; x = hb->link[x])
+			ks_hb_dep(hb, d, hb->acc[x].ev);
+}
+
+static void ks_hb_access(struct ks_hb *hb, struct ks_hbdeps *d, uint32_t e,
+			 ks_obj_t key, enum ks_access acc, enum ks_kind kind)
+{
+	int32_t slot = ks_hb_slot(hb, key, true);
+	struct ks_hbobj *o = &hb->obj[slot];
+	uint32_t ai = hb->nacc++;
+	struct ks_hbacc *a;
+	uint32_t cap = hb->acc_cap;
+
+	hb->acc = ks_hb_grow(hb->acc, &hb->acc_cap, hb->nacc, sizeof(*hb->acc));
+	if (hb->acc_cap != cap) {
+		hb->link = realloc(hb->link, (size_t)hb->acc_cap * sizeof(*hb->link));
+		if (!hb->link) {
+			fprintf(stderr, "kvmsim: out of memory\n");
+			abort();
+		}
+	}
+	a = &hb->acc[ai];
+	*a = (struct ks_hbacc){
+		.key = key, .ev = e, .slot = (uint32_t)slot, .kind = kind,
+		.acc = (uint8_t)acc, .lw = o->lw, .reads = o->reads, .incs = o->incs,
+	};
+	ks_hb_deps(hb, d, a, kind);
+	switch (kind) {
+	case KS_K_WRITE:
+		o->lw = (int32_t)ai;
+		o->reads = o->incs = -1;
+		break;
+	case KS_K_READ:
+		hb->link[ai] = o->reads;
+		o->reads = (int32_t)ai;
+		break;
+	case KS_K_INC:
+		hb->link[ai] = o->incs;
+		o->incs = (int32_t)ai;
+		break;
+	}
+}
+
+/* One Foata element: the layer, the thread and its index, and the label. */
+static uint64_t ks_hb_element(const struct ks_hbev *ev)
+{
+	uint64_t label = ks_mix64(ev->obj ^ ((uint64_t)ev->access << 59));
+
+	return ks_mix64(ks_mix64(((uint64_t)ev->level << 32) ^ ev->tid) ^
+			((uint64_t)ev->idx << 20) ^ label);
+}
+
+static void ks_hb_reserve(struct ks_hb *hb, uint32_t e)
+{
+	uint32_t cap = hb->ev_cap;
+
+	hb->ev = ks_hb_grow(hb->ev, &hb->ev_cap, e + 2, sizeof(*hb->ev));
+	if (hb->ev_cap == cap)
+		return;
+	hb->classh = realloc(hb->classh, (size_t)hb->ev_cap * sizeof(*hb->classh));
+	if (hb->clocks)
+		hb->clock = realloc(hb->clock, (size_t)hb->ev_cap * hb->nthreads *
+					       sizeof(*hb->clock));
+	if (!hb->classh || (hb->clocks && !hb->clock)) {
+		fprintf(stderr, "kvmsim: out of memory\n");
+		abort();
+	}
+	if (!cap)
+		hb->classh[0] = 0;
+}
+
+void ks_hb_set_width(struct ks_hb *hb, unsigned nthreads)
+{
+	if (!nthreads)
+		nthreads = 1;
+	if (nthreads == hb->nthreads)
+		return;
+	ks_hb_rewind(hb, 0);
+	hb->nthreads = nthreads;
+	if (hb->clocks && hb->ev_cap) {
+		hb->clock = realloc(hb->clock, (size_t)hb->ev_cap * nthreads *
+					       sizeof(*hb->clock));
+		if (!hb->clock) {
+			fprintf(stderr, "kvmsim: out of memory\n");
+			abort();
+		}
+	}
+}
+
+void ks_hb_record(struct ks_hb *hb, const struct ks_thread *t, int tid)
+{
+	uint32_t e = hb->nev;
+	struct ks_hbdeps d = { .width = hb->nthreads };
+	const ks_obj_t *objs;
+	unsigned i, n = ks_thread_await_set(t, &objs);
+	struct ks_hbev *ev;
+
+	ks_hb_reserve(hb, e);
+	ev = &hb->ev[e];
+	ev->tid = (uint8_t)tid;
+	ev->await = t->in_await;
+	ev->idx = ++hb->count[tid];
+	ev->prev = hb->last[tid];
+	ev->obj = t->next.obj;
+	ev->access = (uint8_t)t->next.acc;
+	ev->level = 0;
+	hb->last[tid] = (int32_t)e;
+	if (hb->clocks) {
+		d.clock = &hb->clock[(size_t)e * hb->nthreads];
+		if (ev->prev >= 0)
+			memcpy(d.clock, ks_hb_clock(hb, (uint32_t)ev->prev),
+			       hb->nthreads * sizeof(*d.clock));
+		else
+			memset(d.clock, 0, hb->nthreads * sizeof(*d.clock));
+		d.clock[tid] = ev->idx;
+	}
+	if (ev->prev >= 0)
+		d.level = hb->ev[ev->prev].level;
+	ev->acc0 = hb->nacc;
+	if (ev->await) {
+		for (i = 0; i < n; i++)
+			ks_hb_access(hb, &d, e, objs[i], KS_WAIT, KS_K_READ);
+	} else if (ev->obj) {
+		ks_hb_access(hb, &d, e, ev->obj, t->next.acc, ks_kind_of(t->next.acc));
+	}
+	ev = &hb->ev[e];
+	ev->nacc = hb->nacc - ev->acc0;
+	ev->level = d.level + 1;
+	hb->classh[e + 1] = hb->classh[e] + ks_hb_element(ev);
+	hb->nev = e + 1;
+}
+
+void ks_hb_rewind(struct ks_hb *hb, uint32_t n)
+{
+	int t;
+
+	if (n == 0) {
+		/* Objects reset lazily, by generation. */
+		hb->gen++;
+		hb->nev = hb->nacc = 0;
+		for (t = 0; t < KS_MAX_THREADS; t++) {
+			hb->last[t] = -1;
+			hb->count[t] = 0;
+		}
+		return;
+	}
+	while (hb->nev > n) {
+		const struct ks_hbev *ev = &hb->ev[--hb->nev];
+		uint32_t i;
+
+		for (i = ev->acc0 + ev->nacc; i-- > ev->acc0;) {
+			const struct ks_hbacc *a = &hb->acc[i];
+			struct ks_hbobj *o = &hb->obj[a->slot];
+
+			o->lw = a->lw;
+			o->reads = a->reads;
+			o->incs = a->incs;
+		}
+		hb->nacc = ev->acc0;
+		hb->last[ev->tid] = ev->prev;
+		hb->count[ev->tid]--;
+	}
+}
+
+static void ks_hb_pend_access(struct ks_hb *hb, struct ks_hbpend *p, struct ks_hbdeps *d,
+			      ks_obj_t key, enum ks_access acc, enum ks_kind kind)
+{
+	int32_t slot = ks_hb_slot(hb, key, false);
+	struct ks_hbacc *a = &p->acc[p->ev.nacc++];
+
+	*a = (struct ks_hbacc){
+		.key = key, .ev = hb->nev, .kind = kind, .acc = (uint8_t)acc,
+		.lw = -1, .reads = -1, .incs = -1,
+	};
+	if (slot >= 0) {
+		a->slot = (uint32_t)slot;
+		a->lw = hb->obj[slot].lw;
+		a->reads = hb->obj[slot].reads;
+		a->incs = hb->obj[slot].incs;
+	}
+	ks_hb_deps(hb, d, a, kind);
+}
+
+void ks_hb_pending(struct ks_hb *hb, const struct ks_thread *t, int tid,
+		   struct ks_hbpend *p)
+{
+	struct ks_hbdeps d = { .width = hb->nthreads, .clock = p->clock };
+	const ks_obj_t *objs;
+	unsigned i, n = ks_thread_await_set(t, &objs);
+
+	memset(&p->ev, 0, sizeof(p->ev));
+	p->ev.tid = (uint8_t)tid;
+	p->ev.await = t->in_await;
+	p->ev.idx = hb->count[tid] + 1;
+	p->ev.prev = hb->last[tid];
+	p->ev.obj = t->next.obj;
+	p->ev.access = (uint8_t)t->next.acc;
+	if (p->ev.prev >= 0)
+		memcpy(p->clock, ks_hb_clock(hb, (uint32_t)p->ev.prev),
+		       hb->nthreads * sizeof(*p->clock));
+	else
+		memset(p->clock, 0, hb->nthreads * sizeof(*p->clock));
+	p->clock[tid] = p->ev.idx;
+	if (p->ev.await) {
+		for (i = 0; i < n; i++)
+			ks_hb_pend_access(hb, p, &d, objs[i], KS_WAIT, KS_K_READ);
+	} else if (p->ev.obj) {
+		ks_hb_pend_access(hb, p, &d, p->ev.obj, t->next.acc, ks_kind_of(t->next.acc));
+	}
+}
+
+static bool ks_hb_conflict_one(const struct ks_hb *hb, uint32_t e, ks_obj_t key,
+			       enum ks_kind kind)
+{
+	const struct ks_hbev *ev = &hb->ev[e];
+	uint32_t i;
+
+	for (i = ev->acc0; i < ev->acc0 + ev->nacc; i++)
+		if (hb->acc[i].key == key && ks_kind_conflict(hb->acc[i].kind, kind))
+			return true;
+	return false;
+}
+
+bool ks_hb_conflict(const struct ks_hb *hb, uint32_t e, const struct ks_thread *t)
+{
+	const ks_obj_t *objs;
+	unsigned i, n = ks_thread_await_set(t, &objs);
+
+	if (t->in_await) {
+		for (i = 0; i < n; i++)
+			if (ks_hb_conflict_one(hb, e, objs[i], KS_K_READ))
+				return true;
+		return false;
+	}
+	return t->next.obj && ks_hb_conflict_one(hb, e, t->next.obj, ks_kind_of(t->next.acc));
+}

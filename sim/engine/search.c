@@ -1,0 +1,533 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The search loop: runs the program again and again under a strategy
+ * (search.h), counts how each run ended, collects the distinct Foata classes
+ * and the findings, and replays every finding once more to check that the
+ * model is deterministic.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "search.h"
+
+static const char *const ks_strategy_names[KS_STRAT_NR] = {
+	[KS_STRAT_DFS] = "dfs",
+	[KS_STRAT_DPOR] = "dpor",
+	[KS_STRAT_BOUNDED] = "bounded",
+	[KS_STRAT_PCT] = "pct",
+	[KS_STRAT_RANDOM] = "random",
+	[KS_STRAT_PORTFOLIO] = "portfolio",
+	[KS_STRAT_REPLAY] = "replay",
+};
+
+/* Strategies that run as searches; the others are not written yet. */
+static const struct ks_strategy_ops *const ks_strategies[KS_STRAT_NR] = {
+	[KS_STRAT_DFS] = &ks_dfs_ops,
+	[KS_STRAT_DPOR] = &ks_dpor_ops,
+};
+
+const char *ks_strategy_name(enum ks_strategy s)
+{
+	return (unsigned)s < KS_STRAT_NR ? ks_strategy_names[s] : "?";
+}
+
+int ks_strategy_lookup(const char *name)
+{
+	int i;
+
+	for (i = 0; i < KS_STRAT_NR; i++)
+		if (!strcmp(name, ks_strategy_names[i]))
+			return i;
+	return -1;
+}
+
+const char *ks_outcome_name(enum ks_outcome o)
+{
+	static const char *const names[KS_OUT_NR] = {
+		[KS_OUT_TERMINAL] = "terminal",
+		[KS_OUT_HANG] = "hang",
+		[KS_OUT_SLEEP_BLOCKED] = "sleep-blocked",
+		[KS_OUT_CUT] = "cut",
+	};
+
+	return (unsigned)o < KS_OUT_NR ? names[o] : "?";
+}
+
+static void *ks_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n);
+	if (!p) {
+		fprintf(stderr, "kvmsim: out of memory\n");
+		abort();
+	}
+	return p;
+}
+
+static char *ks_xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(ks_xrealloc(NULL, n), s, n);
+}
+
+static double ks_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void ks_search_reserve(struct ks_search *s, uint32_t d)
+{
+	uint32_t cap = s->cap ? s->cap : 256;
+
+	if (d < s->cap)
+		return;
+	while (cap <= d)
+		cap *= 2;
+	s->dec = ks_xrealloc(s->dec, cap * sizeof(*s->dec));
+	s->en = ks_xrealloc(s->en, cap * sizeof(*s->en));
+	s->preempt = ks_xrealloc(s->preempt, cap * sizeof(*s->preempt));
+	s->tree.sleep = ks_xrealloc(s->tree.sleep, cap * sizeof(*s->tree.sleep));
+	s->tree.backtrack = ks_xrealloc(s->tree.backtrack, cap * sizeof(*s->tree.backtrack));
+	s->tree.done = ks_xrealloc(s->tree.done, cap * sizeof(*s->tree.done));
+	if (!s->cap)
+		s->preempt[0] = 0;
+	s->cap = cap;
+}
+
+void ks_search_note(struct ks_search *s, const char *fmt, ...)
+{
+	struct ks_search_result *res = s->res;
+	struct ks_buf b = { 0 };
+	va_list ap;
+	size_t i;
+
+	va_start(ap, fmt);
+	ks_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	for (i = 0; i < res->nnotes; i++)
+		if (!strcmp(res->notes[i], b.s)) {
+			ks_buf_free(&b);
+			return;
+		}
+	res->notes = ks_xrealloc(res->notes, (res->nnotes + 1) * sizeof(*res->notes));
+	res->notes[res->nnotes++] = b.s;
+}
+
+/* ---- one run ------------------------------------------------------------------ */
+
+static void ks_event_text(struct ks_runner *r, int tid, const struct ks_event *ev,
+			  char *buf, size_t len)
+{
+	char o[96];
+
+	ks_obj_format(ev->obj, o, sizeof(o));
+	snprintf(buf, len, "%s %s %s", r->threads[tid].name, ks_access_name(ev->acc), o);
+}
+
+/*
+ * Stepping @tid at node d changed whether another thread is enabled: the
+ * declared accesses must say so (a dependency), or the reduction may drop
+ * runs.  Such a model is reported, once per pair of events.
+ */
+static void ks_check_enabling(struct ks_search *s, uint32_t d)
+{
+	int tid = s->dec[d - 1];
+	uint32_t changed = (s->en[d - 1] ^ s->en[d]) & ~KS_BIT(tid);
+	const struct ks_hbev *ev = &s->hb.ev[d - 1];
+
+	while (changed) {
+		int q = __builtin_ctz(changed);
+		struct ks_event e = { .tid = tid, .obj = ev->obj, .acc = ev->access };
+		char a[160], b[160];
+
+		changed &= changed - 1;
+		if (ks_hb_conflict(&s->hb, d - 1, &s->r->threads[q]))
+			continue;
+		ks_event_text(s->r, tid, &e, a, sizeof(a));
+		ks_event_text(s->r, q, &s->r->threads[q].next, b, sizeof(b));
+		ks_search_note(s, "undeclared dependency: step %u (%s) %s %s, whose next event (%s) it does not conflict with: partial-order reduction is unsound for this model",
+			       d, a, (s->en[d] & KS_BIT(q)) ? "enabled" : "disabled",
+			       s->r->threads[q].name, b);
+	}
+}
+
+static bool ks_replay_step(struct ks_search *s, uint32_t d)
+{
+	const struct ks_hbev *ev = &s->hb.ev[d];
+	int tid = s->dec[d];
+	struct ks_thread *t = &s->r->threads[tid];
+
+	if (tid >= s->r->nthreads || !ks_thread_enabled(t) ||
+	    t->next.obj != ev->obj || t->next.acc != ev->access) {
+		char o[96];
+
+		ks_obj_format(ev->obj, o, sizeof(o));
+		ks_search_note(s, "non-determinism: replaying decision %u, thread %d is no longer at its earlier event (%s %s); the search stopped",
+			       d, tid, ks_access_name(ev->access), o);
+		s->aborted = true;
+		return false;
+	}
+	ks_run_step(s->r, tid);
+	return true;
+}
+
+static int ks_pick(struct ks_search *s, uint32_t d, uint32_t en)
+{
+	int tid;
+
+	if (d >= s->forced)
+		return s->ops->choose(s, d, en);
+	tid = s->dec[d];
+	if (!(en & KS_BIT(tid))) {
+		ks_search_note(s, "non-determinism: decision %u names thread %d, which is not enabled on replay; the search stopped",
+			       d, tid);
+		s->aborted = true;
+		return -1;
+	}
+	return tid;
+}
+
+static enum ks_outcome ks_run_steps_from(struct ks_search *s, uint32_t d)
+{
+	struct ks_runner *r = s->r;
+	uint32_t en, unfinished;
+	int tid;
+
+	for (;; d++) {
+		ks_search_reserve(s, d + 1);
+		en = ks_runner_enabled(r, &unfinished);
+		s->en[d] = en;
+		s->depth = d;
+		if (d > s->replay)
+			ks_check_enabling(s, d);
+		if (!en)
+			return unfinished ? KS_OUT_HANG : KS_OUT_TERMINAL;
+		if (d >= r->opts.max_steps)
+			return KS_OUT_CUT;
+		tid = ks_pick(s, d, en);
+		if (tid < 0)
+			return s->aborted ? KS_OUT_CUT : KS_OUT_SLEEP_BLOCKED;
+		s->dec[d] = (uint8_t)tid;
+		s->preempt[d + 1] = s->preempt[d] +
+			(d && tid != s->dec[d - 1] && (en & KS_BIT(s->dec[d - 1])));
+		ks_hb_record(&s->hb, &r->threads[tid], tid);
+		ks_run_step(r, tid);
+		s->ops->stepped(s, d);
+	}
+}
+
+static void ks_search_account(struct ks_search *s, enum ks_outcome out);
+
+static void ks_search_run(struct ks_search *s)
+{
+	struct ks_runner *r = s->r;
+	enum ks_outcome out = KS_OUT_CUT;
+	uint32_t d;
+
+	ks_hb_rewind(&s->hb, s->replay);
+	ks_run_begin(r);
+	if (s->res->runs == 0) {
+		ks_hb_set_width(&s->hb, (unsigned)r->nthreads);
+	} else if ((unsigned)r->nthreads != s->hb.nthreads && r->nthreads) {
+		ks_search_note(s, "non-determinism: the program's setup spawned %d threads, earlier %u; the search stopped",
+			       r->nthreads, s->hb.nthreads);
+		s->aborted = true;
+	}
+	for (d = 0; d < s->replay && !s->aborted; d++)
+		ks_replay_step(s, d);
+	if (!s->aborted)
+		out = ks_run_steps_from(s, d);
+	else
+		s->depth = d;
+	if (out == KS_OUT_SLEEP_BLOCKED || out == KS_OUT_CUT)
+		ks_run_cut(r);
+	ks_run_end(r);
+	if (!s->aborted)
+		s->ops->end_run(s, s->depth, out);
+	ks_search_account(s, out);
+}
+
+/* ---- results ------------------------------------------------------------------- */
+
+/* Whether @h is new to the set of classes (then it is added). */
+static bool ks_class_add(struct ks_search *s, uint64_t h)
+{
+	uint64_t i;
+
+	if (!h)
+		h = 1;
+	if (2 * (s->res->classes + 1) > s->classes_mask) {
+		uint64_t old = s->classes_mask ? s->classes_mask + 1 : 0, j;
+		uint64_t *prev = s->classes;
+
+		s->classes_mask = old ? 2 * old - 1 : 1023;
+		s->classes = calloc(s->classes_mask + 1, sizeof(*s->classes));
+		if (!s->classes) {
+			fprintf(stderr, "kvmsim: out of memory\n");
+			abort();
+		}
+		for (j = 0; j < old; j++) {
+			if (!prev[j])
+				continue;
+			for (i = prev[j] & s->classes_mask; s->classes[i]; i = (i + 1) & s->classes_mask)
+				;
+			s->classes[i] = prev[j];
+		}
+		free(prev);
+	}
+	for (i = h & s->classes_mask; s->classes[i]; i = (i + 1) & s->classes_mask)
+		if (s->classes[i] == h)
+			return false;
+	s->classes[i] = h;
+	return true;
+}
+
+static char *ks_search_token(const struct ks_search *s)
+{
+	struct ks_token tok = {
+		.strategy = s->opts.strategy,
+		.seed = s->opts.seed,
+		.loop_bound = s->r->opts.loop_bound,
+		.fp_program = s->prog->fingerprint,
+		.fp_scenario = s->opts.fp_scenario,
+		.fp_variant = s->opts.fp_variant,
+		.fp_era = s->opts.fp_era,
+		.ndecisions = s->depth,
+		.decisions = s->dec,
+	};
+
+	return ks_token_format(&tok);
+}
+
+static void ks_search_findings(struct ks_search *s)
+{
+	struct ks_search_result *res = s->res;
+	size_t i, j;
+
+	for (i = 0; i < ks_violation_count(); i++) {
+		const struct ks_violation *v = ks_violation_get(i);
+		char *key = ks_finding_key(v->oracle, v->msg);
+		struct ks_finding *f;
+		struct ks_buf trace = { 0 };
+
+		for (j = 0; j < res->nfindings; j++)
+			if (!strcmp(s->keys[j], key))
+				break;
+		if (j < res->nfindings) {
+			free(key);
+			continue;
+		}
+		res->findings = ks_xrealloc(res->findings,
+					    (res->nfindings + 1) * sizeof(*res->findings));
+		s->keys = ks_xrealloc(s->keys, (res->nfindings + 1) * sizeof(*s->keys));
+		s->keys[res->nfindings] = key;
+		f = &res->findings[res->nfindings++];
+		memset(f, 0, sizeof(*f));
+		f->oracle = v->oracle;
+		f->message = ks_xstrdup(v->msg);
+		f->token = ks_search_token(s);
+		ks_trace_format(s->r, &trace);
+		f->trace = trace.s ? trace.s : ks_xstrdup("");
+		f->trace_hash = ks_trace_hash(s->r);
+		f->steps = s->depth;
+		f->preemptions = s->preempt[s->depth];
+	}
+}
+
+static void ks_search_account(struct ks_search *s, enum ks_outcome out)
+{
+	struct ks_search_result *res = s->res;
+	struct ks_run_info info = {
+		.outcome = out,
+		.steps = s->depth,
+		.decisions = s->dec,
+		.preemptions = s->preempt[s->depth],
+		.violating = ks_violation_count() > 0,
+	};
+
+	res->runs++;
+	res->steps += ks_run_steps(s->r);
+	switch (out) {
+	case KS_OUT_TERMINAL:
+		res->terminal++;
+		break;
+	case KS_OUT_HANG:
+		res->hangs++;
+		break;
+	case KS_OUT_SLEEP_BLOCKED:
+		res->sleep_blocked++;
+		break;
+	default:
+		res->cut++;
+		break;
+	}
+	if (out == KS_OUT_TERMINAL || out == KS_OUT_HANG) {
+		info.class_hash = s->hb.classh[s->depth];
+		if (ks_class_add(s, info.class_hash))
+			res->classes++;
+	}
+	if (info.violating) {
+		res->violating_runs++;
+		ks_search_findings(s);
+	}
+	if (s->opts.on_run)
+		s->opts.on_run(s->opts.on_run_ctx, &info);
+}
+
+/* Replay each finding once more: a different trace means the model is not deterministic. */
+static void ks_search_recheck(struct ks_search *s)
+{
+	struct ks_search_result *res = s->res;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < res->nfindings; i++) {
+		struct ks_finding *f = &res->findings[i];
+		struct ks_token tok;
+		enum ks_run_status st;
+
+		if (ks_token_parse(f->token, &tok, err, sizeof(err)) ||
+		    ks_replay_decisions(s->r, tok.decisions, tok.ndecisions, &st, err, sizeof(err))) {
+			f->nondeterministic = true;
+			ks_search_note(s, "non-determinism: the run of finding '%s' does not replay: %s",
+				       f->oracle, err);
+		} else if (ks_trace_hash(s->r) != f->trace_hash) {
+			f->nondeterministic = true;
+			ks_search_note(s, "non-determinism: replaying the run of finding '%s' gave another trace",
+				       f->oracle);
+		}
+		ks_token_free(&tok);
+	}
+}
+
+static int ks_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void ks_search_verdict(struct ks_search_result *res)
+{
+	size_t i, j;
+
+	res->verdict = ks_xrealloc(NULL, (res->nfindings + 1) * sizeof(*res->verdict));
+	for (i = 0; i < res->nfindings; i++) {
+		for (j = 0; j < res->nverdict; j++)
+			if (!strcmp(res->verdict[j], res->findings[i].oracle))
+				break;
+		if (j == res->nverdict)
+			res->verdict[res->nverdict++] = res->findings[i].oracle;
+	}
+	qsort(res->verdict, res->nverdict, sizeof(*res->verdict), ks_cmp_str);
+}
+
+/* ---- the search ---------------------------------------------------------------------- */
+
+static bool ks_search_stop(struct ks_search *s, double t0)
+{
+	const struct ks_search_result *res = s->res;
+
+	if (s->aborted)
+		return true;
+	if (s->opts.stop_on_first && res->violating_runs)
+		return true;
+	if (s->opts.max_runs && res->runs >= s->opts.max_runs)
+		return true;
+	/* The clock is read every 64 runs: a run is far shorter than that. */
+	return s->opts.max_seconds > 0 && !(res->runs & 63) &&
+	       ks_now() - t0 >= s->opts.max_seconds;
+}
+
+static void ks_search_free(struct ks_search *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->res->nfindings; i++)
+		free(s->keys[i]);
+	free(s->keys);
+	ks_runner_free(s->r);
+	ks_hb_free(&s->hb);
+	free(s->dec);
+	free(s->en);
+	free(s->preempt);
+	free(s->tree.sleep);
+	free(s->tree.backtrack);
+	free(s->tree.done);
+	free(s->tree.cand);
+	free(s->tree.mark);
+	free(s->classes);
+}
+
+int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
+	      struct ks_search_result *res)
+{
+	struct ks_run_opts ro = {
+		.loop_bound = opts->loop_bound ? opts->loop_bound : 2,
+		.max_steps = opts->max_steps ? opts->max_steps : 100000,
+	};
+	struct ks_search s = { .prog = prog, .opts = *opts, .res = res };
+	double t0 = ks_now();
+
+	memset(res, 0, sizeof(*res));
+	if ((unsigned)opts->strategy >= KS_STRAT_NR || !ks_strategies[opts->strategy]) {
+		res->error = opts->strategy == KS_STRAT_REPLAY ?
+			     "a replay runs from a token (ks_replay), not as a search" :
+			     "this strategy is not implemented yet (use dfs or dpor)";
+		return -1;
+	}
+	s.ops = ks_strategies[opts->strategy];
+	s.r = ks_runner_new(prog, &ro);
+	if (!s.r) {
+		res->error = "out of memory";
+		return -1;
+	}
+	ks_hb_init(&s.hb, s.ops->clocks);
+	ks_search_reserve(&s, 0);
+	s.ops->init(&s);
+	while (!ks_search_stop(&s, t0)) {
+		if (!s.ops->next_run(&s)) {
+			s.exhausted = true;
+			break;
+		}
+		ks_search_run(&s);
+	}
+	s.ops->fini(&s);
+	ks_search_recheck(&s);
+	ks_search_verdict(res);
+	res->elapsed_s = ks_now() - t0;
+	res->runs_per_s = res->elapsed_s > 0 ? (double)res->runs / res->elapsed_s : 0;
+	res->complete = s.ops->exhaustive && s.exhausted && !res->cut && !s.aborted;
+	ks_search_free(&s);
+	return 0;
+}
+
+void ks_search_result_free(struct ks_search_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nfindings; i++) {
+		free(res->findings[i].message);
+		free(res->findings[i].token);
+		free(res->findings[i].trace);
+	}
+	for (i = 0; i < res->nnotes; i++)
+		free(res->notes[i]);
+	free(res->findings);
+	free(res->notes);
+	free(res->verdict);
+	memset(res, 0, sizeof(*res));
+}
+
+void ks_search_result_summary(const struct ks_search_result *res, struct ks_buf *out)
+{
+	ks_buf_printf(out, "%s: %llu runs (%llu terminal, %llu hangs, %llu sleep-blocked, %llu cut), %llu classes, %llu steps, %.1f ms, %.0f runs/s",
+		      res->complete ? "complete" : "bounded",
+		      (unsigned long long)res->runs, (unsigned long long)res->terminal,
+		      (unsigned long long)res->hangs, (unsigned long long)res->sleep_blocked,
+		      (unsigned long long)res->cut, (unsigned long long)res->classes,
+		      (unsigned long long)res->steps, res->elapsed_s * 1e3, res->runs_per_s);
+}

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside a search: the happens-before tracker (hb.c), the strategies
+ * (explore.c for DFS and DPOR, more later), the race analysis (dpor.c) and
+ * the loop that runs them (search.c).
+ *
+ * A strategy sees a run as a sequence of nodes: node d is the state before
+ * step d.  Before each run it says how many of the previous run's decisions to
+ * replay unchanged (their happens-before records stay valid: the tracker only
+ * undoes the steps after them) and how many decisions are forced; at every
+ * later node it chooses a thread.
+ */
+#ifndef KVMSIM_ENGINE_SEARCH_H
+#define KVMSIM_ENGINE_SEARCH_H
+
+#include <kvmsim/engine.h>
+
+#include "runner.h"
+
+#define KS_BIT(tid) (UINT32_C(1) << (tid))
+
+/* Access kinds as the dependency relation sees them. */
+enum ks_kind {
+	KS_K_READ,
+	KS_K_INC,
+	KS_K_WRITE,
+};
+
+static inline enum ks_kind ks_kind_of(enum ks_access acc)
+{
+	if (acc == KS_INC)
+		return KS_K_INC;
+	return ks_access_is_write(acc) ? KS_K_WRITE : KS_K_READ;
+}
+
+static inline bool ks_kind_conflict(enum ks_kind a, enum ks_kind b)
+{
+	return a == KS_K_WRITE || b == KS_K_WRITE || a != b;
+}
+
+/*
+ * One access of an event to one object, with the object's state just before
+ * it: the last write and the heads of the lists of reads and increments since.
+ * Undoing the access restores that state; the race analysis walks it.
+ */
+struct ks_hbacc {
+	ks_obj_t key;
+	uint32_t ev;		/* the event (its step index) */
+	uint32_t slot;		/* the object's slot */
+	uint8_t kind;		/* enum ks_kind */
+	uint8_t acc;		/* enum ks_access, as declared */
+	int32_t lw, reads, incs;	/* the object's state before */
+};
+
+struct ks_hbev {
+	uint8_t tid;
+	bool await;		/* a retry-loop await: reads its whole read set */
+	uint32_t idx;		/* 1-based index within its thread */
+	int32_t prev;		/* the thread's previous event, -1 */
+	uint32_t level;		/* Foata layer, from 1 */
+	uint32_t acc0, nacc;	/* its accesses */
+	ks_obj_t obj;		/* as declared */
+	uint8_t access;
+};
+
+struct ks_hbobj {
+	ks_obj_t key;
+	uint32_t gen;
+	int32_t lw, reads, incs;	/* access indices; -1 for none */
+};
+
+/* A pending (not yet taken) event, analysed as if it were taken next. */
+struct ks_hbpend {
+	struct ks_hbev ev;
+	struct ks_hbacc acc[KS_MAX_READS];
+	uint32_t clock[KS_MAX_THREADS];
+};
+
+struct ks_hb {
+	bool clocks;		/* vector clocks (DPOR); levels are always kept */
+	unsigned nthreads;	/* clock width */
+	struct ks_hbev *ev;
+	uint32_t nev, ev_cap;
+	uint32_t *clock;	/* nthreads per event */
+	uint64_t *classh;	/* classh[i]: class hash of the first i events */
+	struct ks_hbacc *acc;
+	uint32_t nacc, acc_cap;
+	/* Link of each read/increment access to the next older one in its list. */
+	int32_t *link;
+	struct ks_hbobj *obj;
+	uint32_t nobj, obj_cap;
+	uint32_t *table;	/* open addressing: slot + 1, 0 empty */
+	uint32_t table_mask;
+	uint32_t gen;
+	int32_t last[KS_MAX_THREADS];
+	uint32_t count[KS_MAX_THREADS];
+};
+
+void ks_hb_init(struct ks_hb *hb, bool clocks);
+void ks_hb_free(struct ks_hb *hb);
+/* The number of threads of the program's runs (the clocks' width). */
+void ks_hb_set_width(struct ks_hb *hb, unsigned nthreads);
+/* Forget every event at index >= @n (the replayed prefix stays). */
+void ks_hb_rewind(struct ks_hb *hb, uint32_t n);
+/* Record the pending event of thread @tid as the next event. */
+void ks_hb_record(struct ks_hb *hb, const struct ks_thread *t, int tid);
+/* Describe the pending event of @t (thread @tid) as if it were taken now. */
+void ks_hb_pending(struct ks_hb *hb, const struct ks_thread *t, int tid,
+		   struct ks_hbpend *p);
+/* Whether event @e and the pending event of @t are dependent. */
+bool ks_hb_conflict(const struct ks_hb *hb, uint32_t e, const struct ks_thread *t);
+
+static inline const uint32_t *ks_hb_clock(const struct ks_hb *hb, uint32_t e)
+{
+	return &hb->clock[(size_t)e * hb->nthreads];
+}
+
+/* Whether event @e happens before (or is) the event with clock @c. */
+static inline bool ks_hb_before(const struct ks_hb *hb, uint32_t e, const uint32_t *c)
+{
+	return c[hb->ev[e].tid] >= hb->ev[e].idx;
+}
+
+struct ks_search;
+
+struct ks_strategy_ops {
+	enum ks_strategy id;
+	bool exhaustive;	/* may call its search complete */
+	bool clocks;		/* needs vector clocks */
+	int (*init)(struct ks_search *s);
+	void (*fini)(struct ks_search *s);
+	/*
+	 * Set up the next run: s->replay, s->forced and s->dec[0..forced).
+	 * Returns false when there is nothing left to run.
+	 */
+	bool (*next_run)(struct ks_search *s);
+	/* A thread at node @d (enabled mask @en, not 0), or -1: sleep-blocked. */
+	int (*choose)(struct ks_search *s, uint32_t d, uint32_t en);
+	/* Step @d was taken and recorded in s->hb. */
+	void (*stepped)(struct ks_search *s, uint32_t d);
+	/* The run ended at node @d with @outcome. */
+	void (*end_run)(struct ks_search *s, uint32_t d, enum ks_outcome outcome);
+};
+
+extern const struct ks_strategy_ops ks_dfs_ops, ks_dpor_ops;
+
+/* The exploration tree of DFS and DPOR: per node. */
+struct ks_tree {
+	bool started;
+	uint32_t *sleep;	/* sleep set on entry */
+	uint32_t *backtrack;
+	uint32_t *done;		/* explored (or being explored) here */
+	/* dpor.c's scratch: race candidates, and a mark per event to dedupe them. */
+	uint32_t *cand;
+	uint32_t ncand, cand_cap;
+	uint32_t *mark;
+	uint32_t mark_cap, mark_gen;
+};
+
+struct ks_search {
+	const struct ks_program *prog;
+	struct ks_search_opts opts;
+	const struct ks_strategy_ops *ops;
+	struct ks_runner *r;
+	struct ks_hb hb;
+	struct ks_tree tree;
+	/* The current run, per node. */
+	uint8_t *dec;		/* decisions */
+	uint32_t *en;		/* enabled threads */
+	uint32_t *preempt;	/* preemptions before the node */
+	uint32_t cap;
+	uint32_t replay;	/* decisions replayed without bookkeeping */
+	uint32_t forced;	/* decisions fixed before the run */
+	uint32_t depth;		/* nodes of the current run */
+	bool exhausted;		/* the strategy has nothing left */
+	bool aborted;		/* non-determinism: stop */
+	struct ks_search_result *res;
+	char **keys;		/* ks_finding_key() of each finding */
+	/* Distinct class hashes (open addressing, 0 = empty). */
+	uint64_t *classes;
+	uint64_t classes_mask;
+};
+
+/* Make room for node @d in the per-node arrays. */
+void ks_search_reserve(struct ks_search *s, uint32_t d);
+/* Record a note in the result once (printf-style). */
+void ks_search_note(struct ks_search *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* dpor.c: add backtrack points for the races of event @e / a pending one. */
+void ks_dpor_races(struct ks_search *s, uint32_t e);
+void ks_dpor_pending_races(struct ks_search *s, uint32_t d, int tid);
+
+/* trace.c */
+uint64_t ks_trace_hash(struct ks_runner *r);
+void ks_trace_format(struct ks_runner *r, struct ks_buf *out);
+/* Replay @n decisions on @r; 0, or -1 with a reason. */
+int ks_replay_decisions(struct ks_runner *r, const uint8_t *dec, uint32_t n,
+			enum ks_run_status *status, char *err, size_t errlen);
+/* The message with step numbers removed: what makes two findings one. */
+char *ks_finding_key(const char *oracle, const char *msg);
+
+uint64_t ks_mix64(uint64_t x);
+uint64_t ks_hash_str(uint64_t h, const char *s);
+
+#endif /* KVMSIM_ENGINE_SEARCH_H */

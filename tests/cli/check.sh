@@ -1,0 +1,83 @@
+#!/bin/sh
+# kvmsim check: exit 0 when every verdict is as expected, 1 when one differs;
+# the matrix, the JSON of docs/cli.md, JUnit, token files.
+. "$(dirname "$0")/lib.sh"
+
+write_one_vcpu ok.scn "expect v5.4 ok" "expect v4.19 ok"
+write_one_vcpu wrong.scn "expect v5.4 hang"
+
+expect_status "expected verdicts: exit 0" 0 "$KVMSIM" check -s ./ok.scn -v v5.4 -v v4.19
+expect_line out "the matrix names the variants" "scenario  v5.4  v4.19"
+expect_line out "the matrix shows the verdicts" "ok        ok    ok"
+expect_line out "the search is said complete" "ok on v5.4 (mm-5.2, dpor): complete, 1 runs"
+
+expect_status "a verdict that differs: exit 1" 1 "$KVMSIM" check -s ./wrong.scn -v v5.4
+expect_line out "the cell is marked" "wrong     ok!"
+expect_line out "the mismatch names file and line" "./wrong.scn:10: wrong on v5.4: verdict ok, expected hang"
+expect_status "-q: exit 1" 1 "$KVMSIM" -q -s ./wrong.scn -v v5.4
+if [ "$(wc -l <out)" -eq 1 ]; then ok "-q prints only the mismatch"; else not_ok "-q prints only the mismatch"; fi
+expect_status "--era: expectations do not apply" 0 "$KVMSIM" check -s ./wrong.scn -v v5.4 --era mm-6.15
+expect_status "a variant without expectation: exit 0" 0 "$KVMSIM" check -s ./wrong.scn -v v5.4-rc7
+
+expect_status "--junit" 1 "$KVMSIM" check -s ./wrong.scn -s ./ok.scn -v v5.4 --junit junit.xml
+expect_line junit.xml "JUnit counts the failure" '<testsuites name="kvmsim" tests="2" failures="1">'
+expect_line junit.xml "JUnit names the failure" '<failure message="verdict ok, expected hang"/>'
+
+# A mutant that leaks a reference: a violation, its trace, its token file.
+expect_status "--json, a mutant" 0 "$KVMSIM" check -s ./ok.scn -v mut-missing-put --json
+cp out mutant.json
+if [ -s kvmsim-failures/ok-mut-missing-put.token ]; then ok "the token file is written"; else not_ok "the token file is written"; fi
+expect_status "--json, expected verdicts" 0 "$KVMSIM" check -s ./ok.scn -v v5.4 --json
+cp out ok.json
+expect_status "--json --runs 1: a bounded search" 0 "$KVMSIM" check -s ./wrong.scn -v v5.4-rc7 --json --runs 1
+cp out bounded.json
+
+if have_python; then
+	cat >shape.py <<'PY'
+import json, sys
+
+KEYS = ["scenario", "variant", "era", "strategy", "verdict", "expected", "complete", "runs",
+	"classes", "sleep_blocked", "cut", "steps", "elapsed_ms", "violations", "notes"]
+ROW = ["step", "thread", "function", "object", "before", "after"]
+
+def check(path, want):
+	doc = json.load(open(path))
+	assert list(doc) == ["results"], list(doc)
+	(r,) = doc["results"]
+	assert list(r) == KEYS, list(r)
+	for k in ("runs", "classes", "sleep_blocked", "cut", "steps", "elapsed_ms"):
+		assert isinstance(r[k], int) and r[k] >= 0, k
+	assert r["verdict"] == sorted(set(r["verdict"]))
+	for v in r["violations"]:
+		assert list(v) == ["oracle", "message", "token", "trace"], list(v)
+		assert v["oracle"] in r["verdict"] and v["token"].strip() == v["token"] != ""
+		assert v["trace"] and all(list(row) == ROW for row in v["trace"])
+		assert all(isinstance(row["step"], int) for row in v["trace"])
+	for k, val in want.items():
+		assert r[k] == val, (k, r[k], val)
+
+check("ok.json", {"variant": "v5.4", "era": "mm-5.2", "strategy": "dpor", "verdict": [],
+		  "expected": [], "complete": True, "violations": []})
+check("mutant.json", {"variant": "mut-missing-put", "verdict": ["audit"], "expected": None})
+check("bounded.json", {"complete": False, "runs": 1, "expected": None})
+PY
+	if python3 shape.py >py.out 2>&1; then
+		ok "the JSON has the fields and types of docs/cli.md"
+	else
+		not_ok "the JSON has the fields and types of docs/cli.md" "$(tail -3 py.out)"
+	fi
+else
+	skip "the JSON has the fields and types of docs/cli.md" "no python3"
+fi
+
+# The first vertical slice (issue 4): slow, so only on request.
+if [ -n "$KVMSIM_SLOW" ]; then
+	expect_status "D1 on v5.4-rc7: hang, as expected" 0 \
+		"$KVMSIM" check -s d1-devdax-unbind-hang -v v5.4-rc7 -v v4.19 -v v5.4 --json
+	expect_line out "D1 on v5.4-rc7 is a complete search with verdict hang" \
+		'"variant": "v5.4-rc7", "era": "mm-5.2", "strategy": "dpor", "verdict": ["hang"], "expected": ["hang"], "complete": true'
+else
+	skip "D1 on v4.19, v5.4-rc7, v5.4" "set KVMSIM_SLOW=1"
+fi
+
+done_testing

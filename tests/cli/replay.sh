@@ -1,0 +1,32 @@
+#!/bin/sh
+# kvmsim replay: a token (or its file) reruns its schedule and prints the
+# trace and verdict; a token for another scenario, variant or era, or a
+# malformed one, is exit 2 naming what differs.
+. "$(dirname "$0")/lib.sh"
+
+write_one_vcpu one.scn
+run "$KVMSIM" check -s ./one.scn -v mut-missing-put -q
+tokfile=kvmsim-failures/one-mut-missing-put.token
+if [ -s "$tokfile" ]; then ok "check wrote the token"; else not_ok "check wrote the token"; fi
+token=$(grep -v '^#' "$tokfile" | head -n 1)
+
+expect_status "replay FILE" 0 "$KVMSIM" replay -s ./one.scn "$tokfile"
+expect_line out "the replay prints the verdict" "verdict: audit"
+expect_line out "the replay prints the trace" "step  thread"
+expect_status "replay TOKEN, variant found by fingerprint" 0 "$KVMSIM" replay -s ./one.scn "$token"
+expect_line out "the variant is the token's" "replay of one on mut-missing-put (mm-5.2)"
+expect_status "replay --json" 0 "$KVMSIM" replay -s ./one.scn --json "$token"
+expect_line out "the JSON verdict" '"verdict": ["audit"]'
+expect_error "a token for another variant" "the token is for another variant than 'v5.4'" \
+	"$KVMSIM" replay -s ./one.scn -v v5.4 "$token"
+expect_error "a token for another scenario" \
+	"the token is for another scenario than 'd1-devdax-unbind-hang'" \
+	"$KVMSIM" replay -s d1-devdax-unbind-hang "$token"
+expect_error "a token for another era" "the token is for another era than 'mm-6.15'" \
+	"$KVMSIM" replay -s ./one.scn --era mm-6.15 "$token"
+expect_error "a scenario that is not installed, without -s" "none of the installed scenarios" \
+	"$KVMSIM" replay "$token"
+expect_error "a malformed token" "bad token" "$KVMSIM" replay -s ./one.scn ks1:garbage
+expect_error "no token" "a token or a token file is needed" "$KVMSIM" replay
+
+done_testing

@@ -1,0 +1,71 @@
+#!/bin/sh
+# kvmsim's usage errors: exit status 2 and one line on stderr that names what
+# was wrong (with the nearest spelling of an unknown name, file:line:column
+# for a malformed scenario); --help and list work.
+. "$(dirname "$0")/lib.sh"
+
+expect_status "--help exits 0" 0 "$KVMSIM" --help
+expect_line out "--help prints the usage" "usage: kvmsim"
+expect_error "an unknown command" "unknown command 'chekc'; did you mean 'check'?" \
+	"$KVMSIM" chekc
+expect_error "an unknown option" "unknown option '--jsno'; did you mean '--json'?" \
+	"$KVMSIM" check --jsno
+expect_error "an option without its argument" "needs an argument" "$KVMSIM" check -v
+expect_error "an unknown variant" "unknown variant 'v5.44'; did you mean 'v5.4'?" \
+	"$KVMSIM" check -v v5.44
+expect_error "an unknown era" "unknown era 'mm-5.3'; did you mean 'mm-5.2'?" \
+	"$KVMSIM" check --era mm-5.3
+expect_error "a strategy not implemented yet" "not implemented yet" \
+	"$KVMSIM" check --strategy pct
+expect_error "an unknown strategy" "did you mean 'dpor'?" "$KVMSIM" check --strategy dpr
+expect_error "--html is not implemented yet" "not implemented yet" "$KVMSIM" check --html x.html
+expect_error "a bad number" "--loop-bound: 'x' is not a number" "$KVMSIM" check --loop-bound x
+expect_error "--bound without bounded" "--bound applies to --strategy bounded" \
+	"$KVMSIM" check --bound 2
+expect_error "an unknown scenario" \
+	"unknown scenario 'd1-devdax-unbind-hnag'; did you mean 'd1-devdax-unbind-hang'?" \
+	"$KVMSIM" check -s d1-devdax-unbind-hnag
+expect_error "a missing scenario file" "nope.scn: No such file or directory" \
+	"$KVMSIM" check -s ./nope.scn
+expect_error "a stray argument" "unexpected argument 'd1'" "$KVMSIM" check d1
+expect_error "--load of a missing object" "--load /nonexistent/x.so" \
+	"$KVMSIM" check --load /nonexistent/x.so
+expect_error "table is not implemented yet" "table: not implemented yet" "$KVMSIM" table
+expect_error "merge is not implemented yet" "merge: not implemented yet" "$KVMSIM" merge a.json
+expect_error "diff needs two variants" "diff: two variants" "$KVMSIM" diff v5.4
+expect_error "diff of an unknown variant" "did you mean 'v5.4-rc7'?" "$KVMSIM" diff v5.4-rc8 v5.4
+
+# A malformed scenario: file:line:column, the nearest operation.
+cat >bad.scn <<'SCN'
+# A typo in an operation.
+memslot 0 gfn=0 hva=0x7f0000000000 pages=512
+thread vcpu0
+	fualt gfn=0 write
+end
+SCN
+expect_error "a malformed scenario names file:line:column" \
+	"bad.scn:4:2: unknown operation 'fualt'; did you mean 'fault'?" "$KVMSIM" check -s ./bad.scn
+write_one_vcpu typo.scn "expect v4.91 ok"
+expect_error "an expectation for an unknown variant" \
+	"typo.scn:10:8: unknown variant 'v4.91'; did you mean 'v4.19'?" "$KVMSIM" check -s ./typo.scn
+write_one_vcpu kind.scn "expect v5.4 hnag"
+expect_error "an expectation of an unknown finding kind" \
+	"kind.scn:10:13: unknown finding kind 'hnag'; did you mean 'hang'?" "$KVMSIM" check -s ./kind.scn
+
+# list: one name per line, a description after a tab.
+expect_status "list variants" 0 "$KVMSIM" list variants
+for v in v4.19 v5.4-rc7 v5.4; do
+	if grep -q "^$v	" out; then ok "list variants names $v"; else not_ok "list variants names $v"; fi
+done
+if grep -q "^mut-" out; then not_ok "list variants has no mutants"; else ok "list variants has no mutants"; fi
+expect_status "list mutants" 0 "$KVMSIM" list mutants
+if [ -s out ] && ! grep -qv "^mut-" out; then ok "list mutants lists mutants"; else not_ok "list mutants lists mutants"; fi
+expect_status "list scenarios" 0 "$KVMSIM" list scenarios
+expect_line out "the D1 scenario is installed" "d1-devdax-unbind-hang	"
+expect_status "list oracles" 0 "$KVMSIM" list oracles
+expect_line out "the hang oracle is listed" "hang	"
+expect_status "list eras" 0 "$KVMSIM" list eras
+expect_line out "mm-5.2 is listed" "mm-5.2	"
+expect_error "list of something unknown" "did you mean 'eras'?" "$KVMSIM" list eras2
+
+done_testing

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DPOR against plain DFS on random small programs (2-4 threads; shared
+ * variables read, written and incremented; locks, nested or never released;
+ * flags waited for, set and cleared; retry loops; assertions).  Plain DFS
+ * explores every interleaving, so the two must reach the same final states,
+ * the same violations and the same Foata classes: a reduction that drops a
+ * class shows up here.  The seed is the loop index in the test's name.
+ *
+ * Set KVMSIM_SLOW_TESTS for more programs (the default is a few hundred, and
+ * a tenth of that under Valgrind).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <valgrind/valgrind.h>
+
+#include <kvmsim/engine.h>
+
+#include "../ks-check.h"
+#include "synth.h"
+
+#define NPROGRAMS 300
+#define MIN_OPS 8
+#define MAX_OPS 12
+
+struct u64set {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+static void set_add(struct u64set *s, uint64_t x)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 256;
+		s->v = realloc(s->v, s->cap * sizeof(*s->v));
+		ck_assert_ptr_nonnull(s->v);
+	}
+	s->v[s->n++] = x;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void set_finish(struct u64set *s)
+{
+	size_t i, n = 0;
+
+	if (!s->n)
+		return;
+	qsort(s->v, s->n, sizeof(*s->v), cmp_u64);
+	for (i = 0; i < s->n; i++)
+		if (!n || s->v[n - 1] != s->v[i])
+			s->v[n++] = s->v[i];
+	s->n = n;
+}
+
+/* Whether every element of sorted @a is in sorted @b. */
+static bool set_within(const struct u64set *a, const struct u64set *b)
+{
+	size_t i, j = 0;
+
+	for (i = 0; i < a->n; i++) {
+		while (j < b->n && b->v[j] < a->v[i])
+			j++;
+		if (j == b->n || b->v[j] != a->v[i])
+			return false;
+	}
+	return true;
+}
+
+/* Equal, or (when DFS hit its run budget) what DFS saw is within what DPOR saw. */
+static bool set_agree(const struct u64set *dfs, const struct u64set *dpor, bool dfs_complete)
+{
+	if (!set_within(dfs, dpor))
+		return false;
+	return !dfs_complete || dfs->n == dpor->n;
+}
+
+struct outcome {
+	struct u64set states, classes, findings;
+	struct ks_search_result res;
+};
+
+static void observe(void *ctx, const struct ks_run_info *info)
+{
+	struct outcome *o = ctx;
+
+	if (info->outcome != KS_OUT_TERMINAL && info->outcome != KS_OUT_HANG)
+		return;
+	set_add(&o->states, synth_state_hash() ^ info->outcome);
+	set_add(&o->classes, info->class_hash);
+}
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+static void explore(const struct ks_program *p, enum ks_strategy strat,
+		    unsigned loop_bound, struct outcome *o)
+{
+	struct ks_search_opts opts = {
+		.strategy = strat, .loop_bound = loop_bound, .max_runs = 500000,
+		.on_run = observe, .on_run_ctx = o,
+	};
+	size_t i;
+
+	memset(o, 0, sizeof(*o));
+	ck_assert_int_eq(ks_search(p, &opts, &o->res), 0);
+	for (i = 0; i < o->res.nfindings; i++) {
+		const struct ks_finding *f = &o->res.findings[i];
+
+		set_add(&o->findings, hash_str(f->oracle) * 31 + hash_str(f->message));
+	}
+	set_finish(&o->states);
+	set_finish(&o->classes);
+	set_finish(&o->findings);
+}
+
+static void outcome_free(struct outcome *o)
+{
+	free(o->states.v);
+	free(o->classes.v);
+	free(o->findings.v);
+	ks_search_result_free(&o->res);
+}
+
+static int nprograms(void)
+{
+	if (getenv("KVMSIM_SLOW_TESTS"))
+		return 10 * NPROGRAMS;
+	return RUNNING_ON_VALGRIND ? NPROGRAMS / 10 : NPROGRAMS;
+}
+
+/* The size of program @seed: DFS's cost grows fast with it, so less under Valgrind. */
+static int program_ops(int seed, bool for_dfs)
+{
+	int lo = MIN_OPS, hi = MAX_OPS;
+
+	if (for_dfs && RUNNING_ON_VALGRIND && !getenv("KVMSIM_SLOW_TESTS"))
+		lo -= 2, hi -= 3;
+	return lo + seed % (hi - lo + 1);
+}
+
+/*
+ * Random program number _i (its seed): expect DPOR and DFS to agree on the
+ * final states, the violations and the classes, DPOR complete in no more
+ * runs, and no note about the model.  (A program too big for DFS's run
+ * budget only checks that DPOR reached everything DFS did.)
+ */
+START_TEST(test_dpor_agrees_with_dfs)
+{
+	struct synth_rprog rp;
+	struct ks_program p;
+	struct outcome dfs, dpor;
+	struct ks_buf desc = { 0 };
+	unsigned loop_bound = 1 + (unsigned)_i % 3;
+	bool all;
+
+	synth_random(&rp, (uint64_t)_i, program_ops(_i, true));
+	p = synth_program(&rp);
+	synth_describe(&rp, &desc);
+	explore(&p, KS_STRAT_DFS, loop_bound, &dfs);
+	explore(&p, KS_STRAT_DPOR, loop_bound, &dpor);
+	all = dfs.res.complete;
+	ck_assert_msg(dpor.res.complete, "seed %d: DPOR not complete\n%s", _i, desc.s);
+	ck_assert_msg(dfs.res.nnotes == 0 && dpor.res.nnotes == 0,
+		      "seed %d: %s\n%s", _i,
+		      dfs.res.nnotes ? dfs.res.notes[0] : dpor.res.notes[0], desc.s);
+	ck_assert_msg(set_agree(&dfs.states, &dpor.states, all),
+		      "seed %d: final states: dfs %zu, dpor %zu\n%s", _i,
+		      dfs.states.n, dpor.states.n, desc.s);
+	ck_assert_msg(set_agree(&dfs.findings, &dpor.findings, all),
+		      "seed %d: violations: dfs %zu, dpor %zu\n%s", _i,
+		      dfs.findings.n, dpor.findings.n, desc.s);
+	ck_assert_msg(set_agree(&dfs.classes, &dpor.classes, all),
+		      "seed %d: classes: dfs %zu, dpor %zu\n%s", _i,
+		      dfs.classes.n, dpor.classes.n, desc.s);
+	ck_assert_msg(dpor.res.runs <= dfs.res.runs, "seed %d: dpor %llu runs, dfs %llu\n%s",
+		      _i, (unsigned long long)dpor.res.runs,
+		      (unsigned long long)dfs.res.runs, desc.s);
+	ck_assert_uint_eq(dfs.res.classes, dfs.classes.n);
+	ks_buf_free(&desc);
+	outcome_free(&dfs);
+	outcome_free(&dpor);
+}
+END_TEST
+
+/*
+ * Expect DPOR's redundancy, (terminal + hang + sleep-blocked) / classes, over
+ * the first 100 random programs together to stay under 1.2.
+ */
+START_TEST(test_dpor_redundancy)
+{
+	uint64_t maximal = 0, classes = 0;
+	int seed;
+
+	for (seed = 0; seed < 100; seed++) {
+		struct synth_rprog rp;
+		struct ks_program p;
+		struct outcome o;
+
+		synth_random(&rp, (uint64_t)seed, program_ops(seed, false));
+		p = synth_program(&rp);
+		explore(&p, KS_STRAT_DPOR, 2, &o);
+		maximal += o.res.terminal + o.res.hangs + o.res.sleep_blocked;
+		classes += o.res.classes;
+		outcome_free(&o);
+	}
+	ck_assert_msg(maximal <= classes * 12 / 10, "redundancy %.3f (%llu runs, %llu classes)",
+		      (double)maximal / (double)classes, (unsigned long long)maximal,
+		      (unsigned long long)classes);
+}
+END_TEST
+
+static Suite *dpor_suite(void)
+{
+	Suite *s = suite_create("engine-dpor");
+	TCase *tc = tcase_create("differential");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_dpor_agrees_with_dfs, 0, nprograms());
+	tcase_add_test(tc, test_dpor_redundancy);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return ks_check_main(dpor_suite());
+}
