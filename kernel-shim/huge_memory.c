@@ -14,6 +14,7 @@
 #include <errno.h>
 
 #include "linux/huge_mm.h"
+#include "linux/page_ref.h"
 #include "mm-internal.h"
 
 static void ks_range_notify(struct mmu_notifier_range *range, struct mm_struct *mm,
@@ -39,6 +40,7 @@ static void __split_huge_pmd_locked(struct vm_area_struct *vma, struct ks_pt *pm
 	ks_obj_t pmd_key = ks_pte_obj(mm, haddr, PG_LEVEL_2M);
 	struct ks_pt *pt;
 	struct page *head;
+	uint64_t *keys;
 	unsigned int i;
 
 	if (vma->backing != KS_BACKING_ANON) {
@@ -51,20 +53,19 @@ static void __split_huge_pmd_locked(struct vm_area_struct *vma, struct ks_pt *pm
 	flush_tlb_mm(mm);
 	head = pfn_to_page(pte_pfn(old));
 	pt = ks_pt_alloc(PG_LEVEL_4K, haddr);
+	keys = ks_alloc(PTRS_PER_PT * sizeof(*keys));
 	for (i = 0; i < PTRS_PER_PT; i++) {
-		unsigned long addr = haddr + i * PAGE_SIZE;
-		KS_OWNER(KS_OWN_PTE, ks_pte_obj(mm, addr, PG_LEVEL_4K));
-
-		get_page(head);
+		keys[i] = ks_pte_obj(mm, haddr + i * PAGE_SIZE, PG_LEVEL_4K);
 		pt->ent[i] = pfn_pte(pte_pfn(old) + i, old.val & (_PAGE_RW | _PAGE_DIRTY |
 								 _PAGE_ACCESSED));
 		(head + i)->_mapcount++;
 	}
-	{
-		KS_OWNER(KS_OWN_PTE, pmd_key);
-
-		put_page(head);
-	}
+	/*
+	 * page_ref_add(page, HPAGE_PMD_NR - 1): one atomic add.  The ledger moves
+	 * the PMD's reference to the PTEs: 512 records in, the PMD's out.
+	 */
+	ks_page_ref_add_ptes(head, PTRS_PER_PT, keys);
+	ks_page_ref_sub_ptes(head, 1, &pmd_key);
 	ks_sched_point(pmd_key, KS_WRITE);
 	pmd_pt->child[ks_pt_index(pmd_pt, haddr)] = pt;
 	ks_pte_write(mm, pmd_pt, haddr, ks_pt_entry(pt), "pmd_populate");
@@ -177,49 +178,71 @@ static struct ks_rmap *ks_rmap_collect(unsigned long pfn, bool migration)
 	return list;
 }
 
-/* Set the entry of @r from @old to @new, under the page-table lock; false if it changed. */
-static bool ks_rmap_replace(struct ks_rmap *r, pte_t old, pte_t new, const char *func)
+/* Set the entry of @r from @old to @new (page-table lock held); false if it changed. */
+static bool ks_rmap_replace_locked(struct ks_rmap *r, pte_t old, pte_t new, const char *func)
 {
 	struct ks_pt *pt;
 	bool same;
 
-	spin_lock(&r->mm->page_table_lock);
 	ks_sched_point(ks_pte_obj(r->mm, r->addr, PG_LEVEL_4K), KS_WRITE);
 	pt = ks_pt_lookup(r->mm, r->addr, PG_LEVEL_4K, false);
 	same = pt && pt->ent[ks_pt_index(pt, r->addr)].val == old.val;
 	if (same)
 		ks_pte_write(r->mm, pt, r->addr, new, func);
+	return same;
+}
+
+/* The same under the page-table lock. */
+static bool ks_rmap_replace(struct ks_rmap *r, pte_t old, pte_t new, const char *func)
+{
+	bool same;
+
+	spin_lock(&r->mm->page_table_lock);
+	same = ks_rmap_replace_locked(r, old, new, func);
 	spin_unlock(&r->mm->page_table_lock);
 	return same;
 }
 
 /*
- * 4.19 mm/rmap.c: try_to_unmap_one() with TTU_MIGRATION: each entry becomes a
- * migration entry (non-present, not none), the subpage's mapcount and the
- * entry's reference on the head go after the flush.
+ * 4.19 mm/rmap.c: try_to_unmap() -> rmap_walk -> try_to_unmap_one() with
+ * TTU_MIGRATION: per mapping mm, one invalidation over the THP's range, every
+ * entry becomes a migration entry (non-present, not none) under one hold of
+ * the page-table lock (page_vma_mapped_walk() keeps it across the PTEs of
+ * one table), then the
+ * subpages' mapcounts and the entries' references on the head go.  The
+ * kernel flushes after each entry; the model flushes once per mm after
+ * them all (as TTU_BATCH_FLUSH does), which keeps what matters: every flush
+ * before page_ref_freeze().  The references go in one page_ref_sub: the
+ * splitter's pin keeps the count above zero.
  */
 static void unmap_page(struct page *head)
 {
-	struct ks_rmap *r, *list = ks_rmap_collect(head->pfn, false);
+	struct ks_rmap *r, *first, *list = ks_rmap_collect(head->pfn, false);
+	uint64_t *keys = ks_alloc(HPAGE_PMD_NR * sizeof(*keys));
 	struct mmu_notifier_range range;
 
 	KS_FUNC();
-	for (r = list; r; r = r->next) {
-		enum pg_level level;
-		pte_t pte;
+	for (first = list; first; first = r) {
+		int n = 0;
 
-		ks_range_notify(&range, r->mm, r->addr, PAGE_SIZE);
+		ks_range_notify(&range, first->mm, first->addr & PMD_MASK, PMD_SIZE);
 		mmu_notifier_invalidate_range_start(&range);
-		pte = ks_pte_peek(r->mm, r->addr, &level);
-		if (ks_rmap_replace(r, pte, (pte_t){ (uint64_t)r->pfn << _PAGE_PFN_SHIFT | _PAGE_SWP },
-				    "try_to_unmap_one")) {
-			flush_tlb_mm(r->mm);
-			ks_page_mapcount_add(pfn_to_page(r->pfn), -1);
-			{
-				KS_OWNER(KS_OWN_PTE, ks_pte_obj(r->mm, r->addr, PG_LEVEL_4K));
+		spin_lock(&first->mm->page_table_lock);
+		for (r = first; r && r->mm == first->mm; r = r->next) {
+			enum pg_level level;
+			pte_t pte = ks_pte_peek(r->mm, r->addr, &level);
 
-				put_page(head);
+			if (ks_rmap_replace_locked(r, pte,
+						   (pte_t){ (uint64_t)r->pfn << _PAGE_PFN_SHIFT | _PAGE_SWP },
+						   "try_to_unmap_one")) {
+				ks_page_mapcount_add(pfn_to_page(r->pfn), -1);
+				keys[n++] = ks_pte_obj(r->mm, r->addr, PG_LEVEL_4K);
 			}
+		}
+		spin_unlock(&first->mm->page_table_lock);
+		if (n) {
+			flush_tlb_mm(first->mm);
+			ks_page_ref_sub_ptes(head, n, keys);
 		}
 		mmu_notifier_invalidate_range_end(&range);
 	}
@@ -228,32 +251,36 @@ static void unmap_page(struct page *head)
 /*
  * 4.19 mm/migrate.c: remove_migration_ptes() (remap_page()): every migration
  * entry of the range maps its subpage again, with a reference on the page
- * that now holds it (the head, or the subpage itself after the split).
+ * that now holds it (the head, or the subpage itself after the split).  The
+ * references on one page are taken in one page_ref_add (the splitter's pin
+ * keeps every target page's count above zero, so the order does not matter).
  */
 static void remap_page(unsigned long pfn)
 {
 	struct ks_rmap *r;
+	struct page *target = NULL;
+	uint64_t *keys = ks_alloc(HPAGE_PMD_NR * sizeof(*keys));
+	int n = 0;
 
 	KS_FUNC();
 	for (r = ks_rmap_collect(pfn, true); r; r = r->next) {
 		struct page *page = pfn_to_page(r->pfn);
-		ks_obj_t key = ks_pte_obj(r->mm, r->addr, PG_LEVEL_4K);
+		struct page *holder = page->head ? page->head : page;
 		pte_t swp = { (uint64_t)r->pfn << _PAGE_PFN_SHIFT | _PAGE_SWP };
 
-		{
-			KS_OWNER(KS_OWN_PTE, key);
-
-			get_page(page);
+		if (!ks_rmap_replace(r, swp, pfn_pte(r->pfn, _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED),
+				     "remove_migration_pte"))
+			continue;
+		ks_page_mapcount_add(page, 1);
+		if (target && holder != target) {
+			ks_page_ref_add_ptes(target, n, keys);
+			n = 0;
 		}
-		if (ks_rmap_replace(r, swp, pfn_pte(r->pfn, _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED),
-				    "remove_migration_pte")) {
-			ks_page_mapcount_add(page, 1);
-		} else {
-			KS_OWNER(KS_OWN_PTE, key);
-
-			put_page(page);
-		}
+		target = holder;
+		keys[n++] = ks_pte_obj(r->mm, r->addr, PG_LEVEL_4K);
 	}
+	if (n)
+		ks_page_ref_add_ptes(target, n, keys);
 }
 
 /* Sum of the subpages' PTE mapcounts (total_mapcount() with no PMD mapping left). */

@@ -286,6 +286,47 @@ void page_ref_inc(struct page *page)
 		ks_ref_inc(head, __func__);
 }
 
+void ks_page_ref_add_ptes(struct page *page, int nr, const uint64_t *keys)
+{
+	struct page *head = ks_head_touch(page, KS_INC, "page_ref_add");
+	int i;
+
+	if (!head)
+		return;
+	if (head->_refcount <= 0)
+		ks_violation("refcount", page_obj(head),
+			     "page_ref_add by %s on page 0x%lx with refcount %d",
+			     ks_thread_name(ks_tid()), head->pfn, head->_refcount);
+	head->_refcount += nr;
+	for (i = 0; i < nr; i++)
+		ks_ledger_add(&head->refs, KS_OWN_PTE, keys[i], 1);
+	ks_log("page_ref_add", page_obj(head), KS_V_INT, head->_refcount - nr,
+	       head->_refcount);
+}
+
+void ks_page_ref_sub_ptes(struct page *page, int nr, const uint64_t *keys)
+{
+	struct page *head = ks_head_touch(page, KS_INC, "page_ref_sub");
+	int i;
+
+	if (!head)
+		return;
+	if (head->_refcount <= nr) {
+		ks_violation("refcount", page_obj(head),
+			     "page_ref_sub of %d by %s on page 0x%lx with refcount %d: not pinned",
+			     nr, ks_thread_name(ks_tid()), head->pfn, head->_refcount);
+		return;
+	}
+	for (i = 0; i < nr; i++) {
+		KS_OWNER(KS_OWN_PTE, keys[i]);
+
+		ks_ledger_put(&head->refs, page_obj(head), "page_ref_sub");
+	}
+	head->_refcount -= nr;
+	ks_log("page_ref_sub", page_obj(head), KS_V_INT, head->_refcount + nr,
+	       head->_refcount);
+}
+
 /* Back to the allocator (v4.19 __put_single_page / __put_compound_page). */
 static void ks_free_page(struct page *head)
 {

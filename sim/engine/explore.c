@@ -22,10 +22,6 @@ static int ks_explore_init(struct ks_search *s)
 	return 0;
 }
 
-static void ks_explore_fini(struct ks_search *s)
-{
-}
-
 static bool ks_explore_next(struct ks_search *s)
 {
 	struct ks_tree *t = &s->tree;
@@ -66,31 +62,17 @@ static int ks_dfs_choose(struct ks_search *s, uint32_t d, uint32_t en)
 	return tid;
 }
 
-static void ks_dfs_stepped(struct ks_search *s, uint32_t d)
-{
-}
-
-static void ks_dfs_end_run(struct ks_search *s, uint32_t d, enum ks_outcome out)
-{
-}
-
 const struct ks_strategy_ops ks_dfs_ops = {
-	.id = KS_STRAT_DFS,
 	.exhaustive = true,
-	.clocks = false,
 	.init = ks_explore_init,
-	.fini = ks_explore_fini,
 	.next_run = ks_explore_next,
 	.choose = ks_dfs_choose,
-	.stepped = ks_dfs_stepped,
-	.end_run = ks_dfs_end_run,
 };
 
 /* ---- DPOR ------------------------------------------------------------------ */
 
 static int ks_dpor_init(struct ks_search *s)
 {
-	ks_search_reserve(s, 0);
 	s->tree.sleep[0] = 0;
 	return ks_explore_init(s);
 }
@@ -153,11 +135,9 @@ static void ks_dpor_end_run(struct ks_search *s, uint32_t d, enum ks_outcome out
 }
 
 const struct ks_strategy_ops ks_dpor_ops = {
-	.id = KS_STRAT_DPOR,
 	.exhaustive = true,
 	.clocks = true,
 	.init = ks_dpor_init,
-	.fini = ks_explore_fini,
 	.next_run = ks_explore_next,
 	.choose = ks_dpor_choose,
 	.stepped = ks_dpor_stepped,

@@ -217,7 +217,8 @@ static enum ks_outcome ks_run_steps_from(struct ks_search *s, uint32_t d)
 			(d && tid != s->dec[d - 1] && (en & KS_BIT(s->dec[d - 1])));
 		ks_hb_record(&s->hb, &r->threads[tid], tid);
 		ks_run_step(r, tid);
-		s->ops->stepped(s, d);
+		if (s->ops->stepped)
+			s->ops->stepped(s, d);
 	}
 }
 
@@ -239,7 +240,8 @@ static void ks_search_run(struct ks_search *s)
 		s->aborted = true;
 	}
 	for (d = 0; d < s->replay && !s->aborted; d++)
-		ks_replay_step(s, d);
+		if (!ks_replay_step(s, d))
+			break;
 	if (!s->aborted)
 		out = ks_run_steps_from(s, d);
 	else
@@ -247,7 +249,7 @@ static void ks_search_run(struct ks_search *s)
 	if (out == KS_OUT_SLEEP_BLOCKED || out == KS_OUT_CUT)
 		ks_run_cut(r);
 	ks_run_end(r);
-	if (!s->aborted)
+	if (!s->aborted && s->ops->end_run)
 		s->ops->end_run(s, s->depth, out);
 	ks_search_account(s, out);
 }
@@ -487,7 +489,11 @@ int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
 	}
 	ks_hb_init(&s.hb, s.ops->clocks);
 	ks_search_reserve(&s, 0);
-	s.ops->init(&s);
+	if (s.ops->init(&s)) {
+		res->error = "the strategy could not start";
+		ks_search_free(&s);
+		return -1;
+	}
 	while (!ks_search_stop(&s, t0)) {
 		if (!s.ops->next_run(&s)) {
 			s.exhausted = true;
@@ -495,7 +501,8 @@ int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
 		}
 		ks_search_run(&s);
 	}
-	s.ops->fini(&s);
+	if (s.ops->fini)
+		s.ops->fini(&s);
 	ks_search_recheck(&s);
 	ks_search_verdict(res);
 	res->elapsed_s = ks_now() - t0;

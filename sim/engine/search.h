@@ -123,12 +123,16 @@ static inline bool ks_hb_before(const struct ks_hb *hb, uint32_t e, const uint32
 
 struct ks_search;
 
+/*
+ * A strategy.  DFS and DPOR explore a tree; a random walk or PCT would
+ * replay nothing and choose by their own rule; a shard would fix a prefix;
+ * a shrinker would force a decision sequence and vary it.  The hooks after
+ * choose() may be NULL.
+ */
 struct ks_strategy_ops {
-	enum ks_strategy id;
 	bool exhaustive;	/* may call its search complete */
 	bool clocks;		/* needs vector clocks */
 	int (*init)(struct ks_search *s);
-	void (*fini)(struct ks_search *s);
 	/*
 	 * Set up the next run: s->replay, s->forced and s->dec[0..forced).
 	 * Returns false when there is nothing left to run.
@@ -140,6 +144,7 @@ struct ks_strategy_ops {
 	void (*stepped)(struct ks_search *s, uint32_t d);
 	/* The run ended at node @d with @outcome. */
 	void (*end_run)(struct ks_search *s, uint32_t d, enum ks_outcome outcome);
+	void (*fini)(struct ks_search *s);
 };
 
 extern const struct ks_strategy_ops ks_dfs_ops, ks_dpor_ops;
@@ -201,6 +206,5 @@ int ks_replay_decisions(struct ks_runner *r, const uint8_t *dec, uint32_t n,
 char *ks_finding_key(const char *oracle, const char *msg);
 
 uint64_t ks_mix64(uint64_t x);
-uint64_t ks_hash_str(uint64_t h, const char *s);
 
 #endif /* KVMSIM_ENGINE_SEARCH_H */

@@ -22,7 +22,7 @@ uint64_t ks_mix64(uint64_t x)
 	return x;
 }
 
-uint64_t ks_hash_str(uint64_t h, const char *s)
+static uint64_t ks_hash_str(uint64_t h, const char *s)
 {
 	/* FNV-1a: by content, so hashes agree between processes */
 	h ^= UINT64_C(0xcbf29ce484222325);

@@ -20,3 +20,9 @@ tests_kvm_test_variants_SOURCES = tests/kvm/test-variants.c tests/ks-check.h
 tests_kvm_test_variants_CFLAGS = $(TEST_CFLAGS)
 tests_kvm_test_variants_LDADD = $(TEST_LIBS)
 TESTS += tests/kvm/test-variants
+
+check_PROGRAMS += tests/kvm/test-scenarios
+tests_kvm_test_scenarios_SOURCES = tests/kvm/test-scenarios.c tests/ks-check.h
+tests_kvm_test_scenarios_CFLAGS = $(TEST_CFLAGS)
+tests_kvm_test_scenarios_LDADD = $(TEST_LIBS)
+TESTS += tests/kvm/test-scenarios
