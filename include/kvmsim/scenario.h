@@ -106,6 +106,16 @@ struct ks_scn_memslot {
 	unsigned int line;
 };
 
+/*
+ * `search runs=N`: the scenario's own search budget, for a search the engine
+ * cannot yet finish in reasonable time.  Used when the user gives neither
+ * --runs nor --time; a search that stops at it is reported bounded.
+ */
+struct ks_scn_search {
+	unsigned int runs;
+	unsigned int line;
+};
+
 /* ---- threads ---------------------------------------------------------------- */
 
 /*
@@ -202,6 +212,7 @@ struct ks_scenario {
 	size_t npages;
 	struct ks_scn_memslot *memslots;
 	size_t nmemslots;
+	struct ks_scn_search search;	/* runs == 0: none */
 
 	struct ks_scn_thread *threads;	/* in file order */
 	size_t nthreads;

@@ -345,5 +345,7 @@ int ks_check_scenario(const struct ks_scenario *scn, const struct ks_variant *v,
 
 	if (scn_prog_init(&p, scn, v, era, &prog, &o, err, errlen))
 		return -1;
+	if (!o.max_runs && !o.max_seconds && scn->search.runs)
+		o.max_runs = scn->search.runs;
 	return ks_search(&prog, &o, res);
 }

@@ -112,6 +112,17 @@ ADD_FN(add_populate, populate, npopulate, 0)
 ADD_FN(add_page, pages, npages, 0)
 ADD_FN(add_memslot, memslots, nmemslots, 0)
 
+static void *add_search(struct scn_parser *p)
+{
+	struct ks_scenario *s = p->scn;
+
+	if (s->search.line)
+		scn_fail(p, 1, "a second 'search' line (the first is at line %u)",
+			 s->search.line);
+	s->search.line = p->line;
+	return &s->search;
+}
+
 static void check_ram(struct scn_parser *p, void *item, const struct scn_args *a)
 {
 	struct ks_scn_ram *ram = item;
@@ -395,6 +406,11 @@ static const struct scn_arg memslot_args[] = {
 	{ .name = "readonly", .type = ARG_FLAG, .off = KS_SCN_NO_FIELD },
 };
 
+static const struct scn_arg search_args[] = {
+	{ .name = "runs", .type = ARG_UINT, .required = true,
+	  .off = offsetof(struct ks_scn_search, runs), .max = 1U << 31 },
+};
+
 #define WORLD(n, argv, addfn, checkfn) \
 	{ .name = (n), .args = (argv), .nargs = ARRAY_SIZE(argv), .add = (addfn), \
 	  .check = (checkfn) }
@@ -410,6 +426,7 @@ const struct scn_keyword ks_scn_world[] = {
 	WORLD("populate", populate_args, add_populate, check_populate),
 	WORLD("page", page_args, add_page, check_page),
 	WORLD("memslot", memslot_args, add_memslot, check_memslot),
+	WORLD("search", search_args, add_search, NULL),
 };
 const size_t ks_scn_nworld = ARRAY_SIZE(ks_scn_world);
 
