@@ -191,23 +191,75 @@ static int width(const struct cli_trace *t, size_t off, int min)
 	return w > 40 ? 40 : w;
 }
 
+static void print_row(FILE *f, const struct cli_row *r, int wt, int wf, int wo)
+{
+	fprintf(f, "  %5u  %-*s  %-*s  %-*s  ", r->step, wt, r->thread, wf,
+		r->function, wo, r->object);
+	if (r->before[0])
+		fprintf(f, "%s -> %s\n", r->before, r->after);
+	else
+		fprintf(f, "%s\n", r->after);
+}
+
+/*
+ * The end of the run of rows from @i in which one thread repeats a pattern of
+ * @period functions (put_page, percpu_ref_put, put_page, ...).
+ */
+static size_t run_end(const struct cli_trace *t, size_t i, size_t period)
+{
+	size_t j = i + 1;
+
+	while (j < t->nrows && !strcmp(t->rows[j].thread, t->rows[i].thread) &&
+	       (j < i + period ||
+		!strcmp(t->rows[j].function, t->rows[j - period].function)))
+		j++;
+	return j;
+}
+
+#define KS_FOLD_MIN 6		/* repetitions before a run is folded */
+#define KS_FOLD_PERIOD 3	/* the longest pattern looked for */
+
+/*
+ * The counterexample as a reader wants it: the world building of step 0 in
+ * one line, and a long run in which one thread repeats a short pattern
+ * (put_page and percpu_ref_put over a device's pages, the memmap going) as
+ * its first and last pattern around a count.  --json keeps every row.
+ */
 void cli_trace_print(FILE *f, const struct cli_trace *t)
 {
 	int wt = width(t, offsetof(struct cli_row, thread), 6);
 	int wf = width(t, offsetof(struct cli_row, function), 8);
 	int wo = width(t, offsetof(struct cli_row, object), 6);
-	size_t i;
+	size_t i = 0, j, k, p, best, period;
 
 	fprintf(f, "  %5s  %-*s  %-*s  %-*s  %s\n", "step", wt, "thread", wf, "function",
 		wo, "object", "before -> after");
-	for (i = 0; i < t->nrows; i++) {
-		const struct cli_row *r = &t->rows[i];
-
-		fprintf(f, "  %5u  %-*s  %-*s  %-*s  ", r->step, wt, r->thread, wf,
-			r->function, wo, r->object);
-		if (r->before[0])
-			fprintf(f, "%s -> %s\n", r->before, r->after);
-		else
-			fprintf(f, "%s\n", r->after);
+	while (i < t->nrows && t->rows[i].step == 0 && !strcmp(t->rows[i].thread, "setup"))
+		i++;
+	if (i)
+		fprintf(f, "  %5u  %-*s  (%zu rows building the world; --json has them)\n",
+			0u, wt, "setup", i);
+	while (i < t->nrows) {
+		best = i + 1;
+		period = 1;
+		for (p = 1; p <= KS_FOLD_PERIOD; p++) {
+			j = run_end(t, i, p);
+			if (j - i >= KS_FOLD_MIN * p && j - i > best - i) {
+				best = j;
+				period = p;
+			}
+		}
+		if (best - i < KS_FOLD_MIN * period) {
+			print_row(f, &t->rows[i++], wt, wf, wo);
+			continue;
+		}
+		for (k = 0; k < period; k++)
+			print_row(f, &t->rows[i + k], wt, wf, wo);
+		fprintf(f, "  %5s  %-*s  ... %zu more rows of the same, steps %u-%u ...\n", "",
+			wt, t->rows[i].thread, best - i - 2 * period,
+			t->rows[i + period].step, t->rows[best - period - 1].step);
+		for (k = best - period; k < best; k++)
+			print_row(f, &t->rows[k], wt, wf, wo);
+		i = best;
 	}
 }

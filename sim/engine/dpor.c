@@ -16,10 +16,11 @@
  * an extra backtrack point costs a run, a missing one misses a class.  An
  * increment, or a retry-loop await (enabled by a write to any object its
  * iteration read), is always treated as reversible, for the same reason.
- * One pair needs no such test: an exclusive acquire is never enabled just
- * before a release of the same lock (the lock is held there).  A satisfy ->
- * wait pair does: with two satisfiers, a wait that arrives late may still
- * fit between them.
+ * Two pairs need no such test: an exclusive acquire is never enabled just
+ * before a release of the same lock (the lock is held there), nor is a read
+ * acquire (an increment of the lock) just before the release that ends an
+ * exclusive hold.  A satisfy -> wait pair does need it: with two satisfiers,
+ * a wait that arrives late may still fit between them.
  *
  * A race that is not already ordered through another dependency of e' adds
  * one thread of I (the initials of v = the events after n not ordered after
@@ -81,12 +82,22 @@ static void ks_cand_add(struct ks_search *s, uint32_t e)
 	t->cand[t->ncand++] = e;
 }
 
+/* Release @a ends a hold by its thread's own exclusive acquire, with no reader since. */
+static bool ks_ends_exclusive(const struct ks_hb *hb, const struct ks_hbacc *a)
+{
+	const struct ks_hbacc *w = a->lw >= 0 ? &hb->acc[a->lw] : NULL;
+
+	return w && w->acc == KS_ACQUIRE && a->incs < 0 &&
+	       hb->ev[w->ev].tid == hb->ev[a->ev].tid;
+}
+
 static bool ks_reversible(const struct ks_search *s, const struct ks_race *rc,
 			  const struct ks_hbacc *a)
 {
 	uint32_t arrival = (uint32_t)(rc->prev + 1);
 
-	if (a->acc == KS_RELEASE && rc->acc == KS_ACQUIRE)
+	if (a->acc == KS_RELEASE && (rc->acc == KS_ACQUIRE ||
+				     (rc->acc == KS_INC && ks_ends_exclusive(&s->hb, a))))
 		return false;
 	if (rc->await || a->kind == KS_K_INC)
 		return true;

@@ -13,19 +13,33 @@
 
 /* ---- tiny primitives ------------------------------------------------------ */
 
+/* A reader/writer lock; a plain lock is one never taken shared. */
 struct tlock {
-	int owner;		/* tid, -1 when free */
+	int owner;		/* exclusive holder's tid, -1 when none */
+	int readers;
 	ks_obj_t obj;
 };
 
 static bool tlock_free(const void *arg)
+{
+	const struct tlock *l = arg;
+
+	return l->owner < 0 && !l->readers;
+}
+
+static bool tlock_no_writer(const void *arg)
 {
 	return ((const struct tlock *)arg)->owner < 0;
 }
 
 static void tlock_explain(const void *arg, struct ks_buf *out)
 {
-	ks_buf_printf(out, "held by %s", ks_thread_name(((const struct tlock *)arg)->owner));
+	const struct tlock *l = arg;
+
+	if (l->owner >= 0)
+		ks_buf_printf(out, "held by %s", ks_thread_name(l->owner));
+	else
+		ks_buf_printf(out, "held by %d reader(s)", l->readers);
 }
 
 static void tlock_init(struct tlock *l, const char *name)
@@ -43,11 +57,24 @@ static void tlock_acquire(struct tlock *l)
 	ks_log("lock", l->obj, KS_V_INT, 0, 1);
 }
 
+/* As the shim's read_lock(): readers commute, so it is an increment. */
+static void tlock_acquire_shared(struct tlock *l)
+{
+	struct ks_wait w = { tlock_no_writer, tlock_explain, l };
+
+	ks_sched_wait(l->obj, KS_INC, &w);
+	l->readers++;
+}
+
 static void tlock_release(struct tlock *l)
 {
 	ks_sched_point(l->obj, KS_RELEASE);
-	l->owner = -1;
-	ks_log("unlock", l->obj, KS_V_INT, 1, 0);
+	if (l->owner == ks_tid()) {
+		l->owner = -1;
+		ks_log("unlock", l->obj, KS_V_INT, 1, 0);
+	} else if (l->readers) {
+		l->readers--;
+	}
 }
 
 /* A flag that waiters wait to see set (a completion that is never consumed). */
@@ -443,6 +470,9 @@ static void r_op(int me, const struct synth_op *op)
 	case SOP_LOCK:
 		tlock_acquire(&rw->lock[op->obj]);
 		break;
+	case SOP_RLOCK:
+		tlock_acquire_shared(&rw->lock[op->obj]);
+		break;
 	case SOP_UNLOCK:
 		tlock_release(&rw->lock[op->obj]);
 		break;
@@ -499,6 +529,7 @@ uint64_t synth_state_hash(void)
 	for (i = 0; i < SYNTH_NOBJ; i++) {
 		MIX(rw->var[i]);
 		MIX(rw->lock[i].owner);
+		MIX(rw->lock[i].readers);
 		MIX(rw->flag[i].set);
 	}
 	for (i = 0; i < rw->p->nthreads; i++) {
@@ -531,8 +562,10 @@ static int synth_thread_ops(struct synth_op *ops, int budget, uint64_t *s)
 		uint64_t r = synth_rand(s) % 8;
 
 		if (held < 0 && r < 2 && n + 2 <= budget) {
+			unsigned char kind = synth_rand(s) % 3 ? SOP_LOCK : SOP_RLOCK;
+
 			held = (int)(synth_rand(s) % SYNTH_NOBJ);
-			ops[n++] = (struct synth_op){ SOP_LOCK, (unsigned char)held, 0 };
+			ops[n++] = (struct synth_op){ kind, (unsigned char)held, 0 };
 		} else if (held >= 0 && r < 3) {
 			int other = (int)(synth_rand(s) % SYNTH_NOBJ);
 
@@ -629,7 +662,8 @@ void synth_describe(const struct synth_rprog *p, struct ks_buf *out)
 {
 	static const char *const names[SOP_NR] = {
 		[SOP_READ] = "read v", [SOP_WRITE] = "write v", [SOP_INC] = "inc v",
-		[SOP_LOCK] = "lock l", [SOP_UNLOCK] = "unlock l", [SOP_WAIT] = "wait f",
+		[SOP_LOCK] = "lock l", [SOP_UNLOCK] = "unlock l", [SOP_RLOCK] = "rlock l",
+		[SOP_WAIT] = "wait f",
 		[SOP_SET] = "set f", [SOP_CLEAR] = "clear f", [SOP_ASSERT] = "assert#",
 		[SOP_SPIN] = "spin v",
 	};

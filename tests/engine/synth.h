@@ -52,8 +52,9 @@ enum synth_opk {
 	SOP_READ,	/* reg = reg * 3 + var */
 	SOP_WRITE,	/* var = (reg + val) % 4 */
 	SOP_INC,	/* var++ (a commuting increment) */
-	SOP_LOCK,
+	SOP_LOCK,	/* exclusive */
 	SOP_UNLOCK,
+	SOP_RLOCK,	/* shared: a commuting increment of the lock */
 	SOP_WAIT,	/* until flag is set */
 	SOP_SET,	/* set flag (satisfies waits) */
 	SOP_CLEAR,	/* clear flag */
@@ -75,7 +76,12 @@ struct synth_rprog {
 	struct synth_op ops[4][SYNTH_MAX_OPS];
 };
 
-/* A random small program from @seed: 2-4 threads, at most @max_ops operations. */
+/*
+ * A random small program from @seed: 2-4 threads, about @max_ops operations
+ * (variables read, written, incremented; locks taken shared or exclusive,
+ * nested or never released; flags waited for, set, cleared; retry loops;
+ * assertions).
+ */
 void synth_random(struct synth_rprog *p, uint64_t seed, int max_ops);
 /* Its text, for a failure message ("t0: read v1; lock l0; ..."). */
 void synth_describe(const struct synth_rprog *p, struct ks_buf *out);
