@@ -24,3 +24,7 @@ tests_scenario_test_parse_SOURCES = tests/scenario/test-parse.c tests/ks-check.h
 tests_scenario_test_parse_CFLAGS = $(TEST_CFLAGS)
 tests_scenario_test_parse_LDADD = $(CHECK_LIBS)
 TESTS += tests/scenario/test-parse
+
+# Scenarios whose exhaustive search is long: distributed, not installed, not
+# searched by default (`kvmsim check -s tests/scenarios-long/FILE`).
+EXTRA_DIST += tests/scenarios-long
