@@ -56,7 +56,8 @@ void wait_for_completion(struct completion *x)
 	struct ks_wait w = { ks_completion_ready, ks_completion_explain, x };
 
 	might_sleep();
-	ks_sched_wait(x->obj, KS_WAIT, &w);
+	/* It consumes a done: two waiters do not commute (an acquire, not a read). */
+	ks_sched_wait(x->obj, KS_ACQUIRE, &w);
 	if (!x->done || x->done == UINT_MAX)
 		return;		/* direct mode's recorded hang, or complete_all() */
 	x->done--;

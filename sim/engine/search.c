@@ -80,7 +80,8 @@ static double ks_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-void ks_search_reserve(struct ks_search *s, uint32_t d)
+/* Make room for node @d in the per-node arrays. */
+static void ks_search_reserve(struct ks_search *s, uint32_t d)
 {
 	uint32_t cap = s->cap ? s->cap : 256;
 
@@ -99,7 +100,11 @@ void ks_search_reserve(struct ks_search *s, uint32_t d)
 	s->cap = cap;
 }
 
-void ks_search_note(struct ks_search *s, const char *fmt, ...)
+static void ks_search_note(struct ks_search *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Record a note in the result, once. */
+static void ks_search_note(struct ks_search *s, const char *fmt, ...)
 {
 	struct ks_search_result *res = s->res;
 	struct ks_buf b = { 0 };

@@ -186,12 +186,6 @@ struct ks_search {
 	uint64_t classes_mask;
 };
 
-/* Make room for node @d in the per-node arrays. */
-void ks_search_reserve(struct ks_search *s, uint32_t d);
-/* Record a note in the result once (printf-style). */
-void ks_search_note(struct ks_search *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
 /* dpor.c: add backtrack points for the races of event @e / a pending one. */
 void ks_dpor_races(struct ks_search *s, uint32_t e);
 void ks_dpor_pending_races(struct ks_search *s, uint32_t d, int tid);

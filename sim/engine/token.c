@@ -86,13 +86,9 @@ static int ks_tok_err(char *err, size_t errlen, const char *fmt, ...)
 static int ks_tok_err(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	n = snprintf(err, errlen, "bad replay token: ");
-	if (n < 0 || (size_t)n >= errlen)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	return -1;
 }

@@ -76,21 +76,21 @@ START_TEST(test_d1_tree)
 	ck_assert_uint_eq(s->memslots[0].npages, 1024);
 	ck_assert_uint_eq(s->memslots[0].flags, 0);
 
-	ck_assert_uint_eq(s->nthreads, 3);
-	ck_assert_uint_eq(s->nvcpus, 2);
+	ck_assert_uint_eq(s->nthreads, 2);
+	ck_assert_uint_eq(s->nvcpus, 1);
 	ck_assert_str_eq(s->threads[0].name, "vcpu0");
 	ck_assert(s->threads[0].vcpu);
 	ck_assert_int_eq(s->threads[0].vcpu_id, 0);
-	ck_assert_uint_eq(s->threads[0].nops, 1);
+	ck_assert_uint_eq(s->threads[0].nops, 2);
 	ck_assert_int_eq(s->threads[0].ops[0].kind, KS_OP_FAULT);
 	ck_assert_uint_eq(s->threads[0].ops[0].gfn, 0x100000);
 	ck_assert(s->threads[0].ops[0].write);
-	ck_assert_int_eq(s->threads[1].vcpu_id, 1);
-	ck_assert(!s->threads[1].ops[0].write);
-	ck_assert(!s->threads[2].vcpu);
-	ck_assert_int_eq(s->threads[2].vcpu_id, -1);
-	ck_assert_int_eq(s->threads[2].ops[0].kind, KS_OP_UNBIND);
-	ck_assert_ptr_eq(s->threads[2].ops[0].devdax, &s->devdax[0]);
+	ck_assert_uint_eq(s->threads[0].ops[1].gfn, 0x100200);
+	ck_assert(!s->threads[0].ops[1].write);
+	ck_assert(!s->threads[1].vcpu);
+	ck_assert_int_eq(s->threads[1].vcpu_id, -1);
+	ck_assert_int_eq(s->threads[1].ops[0].kind, KS_OP_UNBIND);
+	ck_assert_ptr_eq(s->threads[1].ops[0].devdax, &s->devdax[0]);
 
 	e = ks_scenario_expect(s, "v5.4-rc7");
 	ck_assert_ptr_nonnull(e);
