@@ -181,6 +181,31 @@ START_TEST(test_d1_missing_put_hangs)
 }
 END_TEST
 
+/* An operation the interpreter does not model yet is refused, naming where it is. */
+START_TEST(test_unmodelled_op_refused)
+{
+	static const char text[] =
+		"ram pfn=0x10000 size=2M\n"
+		"anon hva=0x7f0000000000 size=2M\n"
+		"memslot 0 gfn=0 hva=0x7f0000000000 pages=512\n"
+		"thread vcpu0\n"
+		"\trepeat 2 vcpu-map gfn=0x10\n"
+		"end\n";
+	struct ks_search_opts opts = { .strategy = KS_STRAT_DPOR };
+	struct ks_search_result res = { 0 };
+	struct ks_scenario *scn;
+	char err[512];
+
+	ck_assert_msg(!ks_scenario_parse_string(text, "map.scn", &scn, err, sizeof(err)),
+		      "%s", err);
+	ck_assert_int_eq(ks_check_scenario(scn, ks_variant_lookup("v5.4"), NULL, &opts,
+					   &res, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "map.scn:5:") && strstr(err, "'vcpu-map' is not modelled"),
+		      "message: %s", err);
+	ks_scenario_free(scn);
+}
+END_TEST
+
 static Suite *scenarios_suite(void)
 {
 	Suite *s = suite_create("kvm-scenarios");
@@ -192,6 +217,7 @@ static Suite *scenarios_suite(void)
 	tcase_add_test(tc, test_d1_hang_chain_and_replay);
 	tcase_add_test(tc, test_mutants_caught);
 	tcase_add_test(tc, test_d1_missing_put_hangs);
+	tcase_add_test(tc, test_unmodelled_op_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
