@@ -115,7 +115,8 @@ int cli_trace_token(const struct ks_scenario *scn, const struct ks_variant *v,
 		return -1;
 	}
 	ro.loop_bound = tok->loop_bound;
-	ro.max_steps = o.max_steps;
+	/* A token of any length replays: the run may take as many steps as it has decisions. */
+	ro.max_steps = o.max_steps > tok->ndecisions ? o.max_steps : tok->ndecisions + 1;
 	r = ks_runner_new(&prog, &ro);
 	if (!r) {
 		ks_scenario_program_free(&prog);
