@@ -14,7 +14,8 @@ scenariosdir = $(pkgdatadir)/scenarios
 dist_scenarios_DATA = \
 	tests/scenarios/d1-devdax-unbind-hang.scn \
 	tests/scenarios/fault-vs-munmap.scn \
-	tests/scenarios/fault-vs-thp-split.scn
+	tests/scenarios/fault-vs-thp-split.scn \
+	tests/scenarios/pfnmap-age-teardown.scn
 
 # The parser links on its own (its own objects, no libkvmsim.a), so it can be
 # tested while the rest of the library is being written.

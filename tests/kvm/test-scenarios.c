@@ -91,6 +91,15 @@ START_TEST(test_munmap_verdicts)
 }
 END_TEST
 
+/* A fault on VM_PFNMAP racing page aging and VM teardown is ok on every variant. */
+START_TEST(test_pfnmap_age_teardown_verdicts)
+{
+	static const char *const variants[] = { "v4.19", "v5.4-rc7", "v5.4" };
+
+	check_expected("pfnmap-age-teardown", variants[_i]);
+}
+END_TEST
+
 /*
  * The D1 hang's chain names the vCPU's gup steps that took the leaked
  * references, and the token replays the same hang.
@@ -214,6 +223,7 @@ static Suite *scenarios_suite(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_loop_test(tc, test_d1_verdicts, 0, 3);
 	tcase_add_loop_test(tc, test_munmap_verdicts, 0, 3);
+	tcase_add_loop_test(tc, test_pfnmap_age_teardown_verdicts, 0, 3);
 	tcase_add_test(tc, test_d1_hang_chain_and_replay);
 	tcase_add_test(tc, test_mutants_caught);
 	tcase_add_test(tc, test_d1_missing_put_hangs);

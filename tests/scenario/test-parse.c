@@ -558,6 +558,7 @@ static char *read_shipped(const char *name)
 
 static const char *const shipped[] = {
 	"d1-devdax-unbind-hang", "fault-vs-munmap", "fault-vs-thp-split",
+	"pfnmap-age-teardown",
 };
 
 /* Every prefix of each shipped file, and with each line dropped. */
