@@ -146,9 +146,23 @@ static void print_replay_hint(FILE *f, const struct cli_cell *c, const char *tok
 		c->default_era ? "" : c->era->name, token);
 }
 
+/* How many findings of @c before @k have the oracle of finding @k. */
+static size_t earlier_of_oracle(const struct cli_cell *c, size_t k)
+{
+	size_t j, n = 0;
+
+	for (j = 0; j < k; j++)
+		n += !strcmp(c->res.findings[j].oracle, c->res.findings[k].oracle);
+	return n;
+}
+
+/*
+ * One counterexample per oracle and cell (the first found); the other
+ * distinct findings of that oracle are counted, and --json lists them all.
+ */
 static void print_counterexamples(FILE *f, const struct cli_report *rep)
 {
-	size_t i, k;
+	size_t i, k, j, more;
 
 	for (i = 0; i < rep->nscn * rep->nvar; i++) {
 		const struct cli_cell *c = &rep->cells[i];
@@ -156,8 +170,16 @@ static void print_counterexamples(FILE *f, const struct cli_report *rep)
 		for (k = 0; k < c->res.nfindings; k++) {
 			const struct ks_finding *fd = &c->res.findings[k];
 
-			fprintf(f, "\n== %s on %s (%s): %s\n", c->scn->name, c->variant->name,
+			if (earlier_of_oracle(c, k))
+				continue;
+			for (more = 0, j = k + 1; j < c->res.nfindings; j++)
+				more += !strcmp(c->res.findings[j].oracle, fd->oracle);
+			fprintf(f, "\n== %s on %s (%s): %s", c->scn->name, c->variant->name,
 				c->era->name, fd->oracle);
+			if (more)
+				fprintf(f, " (and %zu more distinct %s finding%s; --json lists them)",
+					more, fd->oracle, more == 1 ? "" : "s");
+			fprintf(f, "\n");
 			fprintf(f, "  %s\n", fd->message ? fd->message : "");
 			if (fd->nondeterministic)
 				fprintf(f, "  (warning: its replay differed: nondeterminism)\n");
