@@ -177,6 +177,7 @@ void kvm_v5_4_ops_init(struct kvm_variant_ops *ops);
 void kvm_mut_no_retry_ops_init(struct kvm_variant_ops *ops);
 void kvm_mut_missing_put_ops_init(struct kvm_variant_ops *ops);
 void kvm_mut_double_put_ops_init(struct kvm_variant_ops *ops);
+void kvm_mut_zap_skip_ops_init(struct kvm_variant_ops *ops);
 
 bool v4_19_kvm_is_reserved_pfn(kvm_pfn_t pfn);
 void v4_19_kvm_release_pfn_clean(kvm_pfn_t pfn);

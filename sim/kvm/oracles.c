@@ -28,7 +28,10 @@ struct kvm_oracle_state {
 	int nranges;
 	unsigned long start[KVM_ORACLE_MAX_RANGES], end[KVM_ORACLE_MAX_RANGES];
 	int nreported;
-	ks_obj_t reported[KVM_ORACLE_MAX_REPORTED];
+	struct {
+		const char *oracle;
+		ks_obj_t obj;
+	} reported[KVM_ORACLE_MAX_REPORTED];
 	int ndevices;
 	struct dev_dax *devices[KVM_ORACLE_MAX_DEVICES];
 };
@@ -97,16 +100,18 @@ static bool kvm_oracle_invalidating(const struct kvm_oracle_state *s,
 	return false;
 }
 
-/* Report @oracle on @obj once per run. */
-static bool kvm_oracle_first(struct kvm_oracle_state *s, ks_obj_t obj)
+/* Whether @oracle is yet to be reported on @obj in this run (and now is). */
+static bool kvm_oracle_first(struct kvm_oracle_state *s, const char *oracle, ks_obj_t obj)
 {
 	int i;
 
 	for (i = 0; i < s->nreported; i++)
-		if (s->reported[i] == obj)
+		if (s->reported[i].obj == obj && !strcmp(s->reported[i].oracle, oracle))
 			return false;
-	if (s->nreported < KVM_ORACLE_MAX_REPORTED)
-		s->reported[s->nreported++] = obj;
+	if (s->nreported < KVM_ORACLE_MAX_REPORTED) {
+		s->reported[s->nreported].oracle = oracle;
+		s->reported[s->nreported++].obj = obj;
+	}
 	return true;
 }
 
@@ -142,7 +147,7 @@ static void kvm_oracle_check_spte(struct kvm *kvm, struct kvm_oracle_state *s,
 
 		if (dev->unbound && sptep->pfn >= dev->pgmap.start_pfn &&
 		    sptep->pfn < dev->pgmap.start_pfn + dev->pgmap.nr_pages &&
-		    kvm_oracle_first(s, obj))
+		    kvm_oracle_first(s, "unbind-survivor", obj))
 			ks_violation("unbind-survivor", obj,
 				     "SPTE for gfn 0x%llx maps pfn 0x%llx of %s after its unbind finished",
 				     (unsigned long long)gfn,
@@ -159,7 +164,7 @@ static void kvm_oracle_check_spte(struct kvm *kvm, struct kvm_oracle_state *s,
 		mapped = kvm_oracle_host_pfn(kvm->mm, hva, &pfn, &writable);
 		if (mapped && pfn == sptep->pfn + i && (writable || !sptep->writable))
 			continue;
-		if (!kvm_oracle_first(s, obj))
+		if (!kvm_oracle_first(s, "stale-spte", obj))
 			return;
 		if (!mapped)
 			ks_violation("stale-spte", obj,

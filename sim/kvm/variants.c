@@ -48,6 +48,12 @@ static struct kvm_variant_def kvm_builtin_variants[] = {
 		 .summary = "kvm_release_pfn_clean() puts the page twice",
 		 .default_era = KS_ERA_5_2 },
 	  .init = kvm_mut_double_put_ops_init },
+	{ .v = { .name = "mut-zap-skip", .base = "v5.4", .mutant = true,
+		 .catches = "unbind-survivor",
+		 .kernel = "mutant of v5.4",
+		 .summary = "zapping an SPTE leaves it in place",
+		 .default_era = KS_ERA_5_2 },
+	  .init = kvm_mut_zap_skip_ops_init },
 };
 
 #define KVM_NR_BUILTIN (sizeof(kvm_builtin_variants) / sizeof(kvm_builtin_variants[0]))

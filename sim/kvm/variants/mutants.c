@@ -30,6 +30,19 @@ void kvm_mut_missing_put_ops_init(struct kvm_variant_ops *ops)
 	ops->kvm_release_pfn_clean = mut_missing_put_kvm_release_pfn_clean;
 }
 
+/* mut-zap-skip: zapping an SPTE leaves it in place (A/D are not pushed either). */
+static int mut_zap_skip_mmu_spte_clear_track_bits(struct kvm *kvm, struct kvm_spte *sptep,
+						  gfn_t gfn, int level)
+{
+	return 0;
+}
+
+void kvm_mut_zap_skip_ops_init(struct kvm_variant_ops *ops)
+{
+	kvm_v5_4_ops_init(ops);
+	ops->mmu_spte_clear_track_bits = mut_zap_skip_mmu_spte_clear_track_bits;
+}
+
 /* mut-double-put: kvm_release_pfn_clean() puts the page twice. */
 static void mut_double_put_kvm_release_pfn_clean(kvm_pfn_t pfn)
 {
