@@ -9,6 +9,7 @@
  */
 #include "kvm/kvm.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "linux/mmu_notifier.h"
@@ -146,7 +147,7 @@ static int hva_to_pfn_remapped(struct vm_area_struct *vma, unsigned long addr,
 		r = fixup_user_fault(kvm_current->mm, addr,
 				     write_fault ? FAULT_FLAG_WRITE : 0, &unlocked);
 		if (unlocked)
-			return -11;	/* -EAGAIN */
+			return -EAGAIN;
 		if (r)
 			return r;
 
@@ -187,7 +188,7 @@ kvm_pfn_t v4_19_hva_to_pfn(unsigned long addr, bool atomic, bool *async,
 		return pfn;
 
 	down_read(&mm->mmap_lock);
-	if (npages == -133 /* -EHWPOISON */) {
+	if (npages == -EHWPOISON) {
 		pfn = KVM_PFN_ERR_HWPOISON;
 		goto exit;
 	}
@@ -199,7 +200,7 @@ retry:
 		pfn = KVM_PFN_ERR_FAULT;
 	else if (vma->vm_flags & (VM_IO | VM_PFNMAP)) {
 		r = hva_to_pfn_remapped(vma, addr, async, write_fault, writable, &pfn);
-		if (r == -11)
+		if (r == -EAGAIN)
 			goto retry;
 		if (r < 0)
 			pfn = KVM_PFN_ERR_FAULT;

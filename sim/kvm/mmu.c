@@ -10,6 +10,7 @@
  * a 4K SPTE drops the 2M SPTE over it (drop_large_spte), both with A/D
  * propagation.  The vCPU has no TLB (zapped SPTEs are gone at once).
  */
+#include <errno.h>
 #include <stdio.h>
 
 #include "kvm/kvm.h"
@@ -72,9 +73,14 @@ static void kvm_present_add(struct kvm *kvm, gfn_t gfn, int level)
 {
 	struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gfn);
 
-	if (kvm->nr_present < KVM_MAX_PRESENT)
-		kvm->present[kvm->nr_present++] =
-			(struct kvm_spte_ref){ .slot = slot, .gfn = gfn, .level = level };
+	if (kvm->nr_present == KVM_MAX_PRESENT) {
+		/* Said, not skipped: the oracles would not see this SPTE. */
+		ks_violation("model-limit", kvm_spte_obj(gfn, level),
+			     "more than %d present SPTEs", KVM_MAX_PRESENT);
+		return;
+	}
+	kvm->present[kvm->nr_present++] =
+		(struct kvm_spte_ref){ .slot = slot, .gfn = gfn, .level = level };
 }
 
 static void kvm_present_del(struct kvm *kvm, gfn_t gfn, int level)
@@ -412,7 +418,7 @@ int kvm_handle_bad_page(struct kvm_vcpu *vcpu, gfn_t gfn, kvm_pfn_t pfn)
 		return RET_PF_RETRY;
 	}
 
-	return -14;	/* -EFAULT */
+	return -EFAULT;
 }
 
 /*

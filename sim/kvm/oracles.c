@@ -67,11 +67,15 @@ void kvm_oracle_invalidate_begin(unsigned long start, unsigned long end)
 {
 	struct kvm_oracle_state *s = kvm_oracle_state();
 
-	if (s->nranges < KVM_ORACLE_MAX_RANGES) {
-		s->start[s->nranges] = start;
-		s->end[s->nranges] = end;
-		s->nranges++;
+	if (s->nranges == KVM_ORACLE_MAX_RANGES) {
+		/* Said, not skipped: stale-spte would misjudge this range. */
+		ks_violation("model-limit", 0, "more than %d invalidations in progress",
+			     KVM_ORACLE_MAX_RANGES);
+		return;
 	}
+	s->start[s->nranges] = start;
+	s->end[s->nranges] = end;
+	s->nranges++;
 }
 
 void kvm_oracle_invalidate_end(unsigned long start, unsigned long end)

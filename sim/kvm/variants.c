@@ -133,6 +133,7 @@ static const struct ks_oracle_desc kvm_oracles[] = {
 	{ "sleep-in-atomic", "a call that may sleep under a spinlock or with interrupts off" },
 	{ "warn", "a WARN_ON / WARN_ON_ONCE that fired" },
 	{ "bug", "a BUG_ON / VM_BUG_ON_PAGE that fired (the thread dies)" },
+	{ "model-limit", "the scenario exceeds a size the model's oracles track (present SPTEs, invalidations in flight)" },
 };
 
 size_t ks_oracle_count(void)

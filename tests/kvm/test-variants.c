@@ -170,6 +170,26 @@ START_TEST(test_diff_self)
 }
 END_TEST
 
+/* More present SPTEs than the oracles track is said (model-limit), never skipped. */
+START_TEST(test_present_spte_limit)
+{
+	struct kvm *kvm;
+	gfn_t gfn;
+
+	ks_direct_begin();
+	kvm = ks_alloc(sizeof(*kvm));
+	kvm_set_memory_region(kvm, 0, 0, KVM_MAX_PRESENT + 1, 0x7f0000000000UL, 0);
+	for (gfn = 0; gfn < KVM_MAX_PRESENT; gfn++)
+		set_spte(kvm, kvm_spte_at(&kvm->memslots[0], gfn, PT_PAGE_TABLE_LEVEL),
+			 PT_PAGE_TABLE_LEVEL, gfn, 0x1000 + gfn, true);
+	ck_assert_violations("model-limit", 0);
+	set_spte(kvm, kvm_spte_at(&kvm->memslots[0], gfn, PT_PAGE_TABLE_LEVEL),
+		 PT_PAGE_TABLE_LEVEL, gfn, 0x1000 + gfn, true);
+	ck_assert_violations("model-limit", 1);
+	ks_direct_end();
+}
+END_TEST
+
 static Suite *variants_suite(void)
 {
 	Suite *s = suite_create("kvm-variants");
@@ -180,6 +200,7 @@ static Suite *variants_suite(void)
 	tcase_add_test(tc, test_v5_4_zone_device_warns_at_refcount_zero);
 	tcase_add_test(tc, test_pfnmap_reserved_everywhere);
 	tcase_add_test(tc, test_mutant_puts);
+	tcase_add_test(tc, test_present_spte_limit);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("diff");
 	tcase_add_test(tc, test_diff_a78986aae9b2);
