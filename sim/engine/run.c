@@ -331,6 +331,7 @@ int ks_thread_spawn(const char *name, void (*fn)(void *), void *arg)
 	t->in_loop = t->in_await = t->stale = false;
 	t->wait = NULL;
 	t->iter = t->nreads = 0;
+	t->reads_overflow = false;
 	t->nframes = 0;
 	t->next = (struct ks_event){ .tid = tid, .obj = 0, .acc = KS_READ };
 	ks_ctx_prepare(&t->ctx, ks_thread_entry, t);
@@ -422,6 +423,8 @@ static void ks_await_explain(const void *arg, struct ks_buf *out)
 		ks_obj_format(t->reads[i], o, sizeof(o));
 		ks_buf_printf(out, "%s %s", i ? "," : "", o);
 	}
+	if (t->reads_overflow)
+		ks_buf_printf(out, ", and more (any write wakes it)");
 	if (!t->nreads)
 		ks_buf_printf(out, " nothing (its last iteration read no shared object)");
 }
@@ -437,6 +440,7 @@ void ks_loop_begin(void)
 	r->loop_mask |= UINT32_C(1) << r->cur;
 	t->iter = 0;
 	t->nreads = 0;
+	t->reads_overflow = false;
 	t->stale = false;
 }
 
@@ -464,6 +468,7 @@ void ks_retry(void)
 		t->in_await = false;
 	}
 	t->nreads = 0;
+	t->reads_overflow = false;
 	t->stale = false;
 }
 
@@ -476,6 +481,8 @@ static void ks_note_read(struct ks_thread *t, ks_obj_t obj)
 			return;
 	if (t->nreads < KS_MAX_READS)
 		t->reads[t->nreads++] = obj;
+	else
+		t->reads_overflow = true;
 }
 
 /* A write by @tid to @obj wakes the other threads' retry loops that read it. */
@@ -489,7 +496,7 @@ static void ks_note_write(struct ks_runner *r, int tid, ks_obj_t obj)
 
 		mask &= mask - 1;
 		for (j = 0; j < t->nreads; j++)
-			if (t->reads[j] == obj) {
+			if (t->reads_overflow || t->reads[j] == obj) {
 				t->awaiting = false;
 				t->stale = true;
 				break;

@@ -33,6 +33,7 @@ struct ks_thread {
 	bool stale;
 	unsigned iter;
 	unsigned nreads;
+	bool reads_overflow;	/* read more than KS_MAX_READS objects: any write wakes */
 	ks_obj_t reads[KS_MAX_READS];
 	int nframes;
 	const char *frames[KS_MAX_FRAMES];

@@ -337,6 +337,56 @@ START_TEST(test_obj_format)
 }
 END_TEST
 
+#define WIDE_READS 40
+
+static void wide_spinner(void *arg)
+{
+	int i;
+
+	ks_loop_begin();
+	for (;;) {
+		for (i = 0; i < WIDE_READS; i++)
+			ks_sched_point(KS_OBJ(KS_OBJ_VAR, 100 + i), KS_READ);
+		if (*flag)
+			break;
+		ks_retry();
+	}
+}
+
+static void wide_setter(void *arg)
+{
+	ks_sched_point(KS_OBJ(KS_OBJ_VAR, 100 + WIDE_READS - 1), KS_WRITE);
+	*flag = 1;
+}
+
+static void wide_setup(void *arg)
+{
+	flag = ks_alloc(sizeof(*flag));
+	ks_thread_spawn("spinner", wide_spinner, NULL);
+	ks_thread_spawn("setter", wide_setter, NULL);
+}
+
+/*
+ * A retry loop that reads more objects than its read set holds is still woken
+ * by a write to the last of them: it awaits, the write comes, it finishes.
+ */
+START_TEST(test_retry_await_wide_read_set)
+{
+	struct ks_program p = { .name = "wide", .setup = wide_setup };
+	struct ks_runner *r = ks_runner_new(&p, NULL);
+
+	ks_run_begin(r);
+	while (ks_run_enabled(r, 0))	/* the spinner until it awaits */
+		ks_run_step(r, 0);
+	ck_assert(!ks_run_finished(r, 0));
+	ks_run_step(r, 1);		/* the write to var 100 + 39 */
+	while (ks_run_status(r) == KS_RUN_ACTIVE)
+		ks_run_step(r, 0);
+	ck_assert_int_eq(ks_run_end(r), KS_RUN_TERMINAL);
+	ks_runner_free(r);
+}
+END_TEST
+
 static Suite *run_suite(void)
 {
 	Suite *s = suite_create("engine-run");
@@ -345,6 +395,7 @@ static Suite *run_suite(void)
 	tcase_add_test(tc, test_lost_update_schedules);
 	tcase_add_test(tc, test_wait_enabledness_and_hang);
 	tcase_add_test(tc, test_retry_await_hang);
+	tcase_add_test(tc, test_retry_await_wide_read_set);
 	tcase_add_test(tc, test_retry_write_before_await);
 	tcase_add_test(tc, test_oracle_cannot_switch);
 	tcase_add_test(tc, test_cut);
