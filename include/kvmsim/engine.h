@@ -89,8 +89,16 @@ struct ks_finding {
 
 struct ks_search_result {
 	bool complete;			/* explored everything, nothing cut or stopped */
+	/*
+	 * Why a search is not complete (static; NULL when it is): "runs",
+	 * "time", "budget" (the scenario's own search runs=N), "stop-on-first", "steps" (a run cut by the step bound), "loop"
+	 * (a retry loop past its bound whose await may hide runs),
+	 * "nondeterminism", or the name of a strategy that is not exhaustive.
+	 */
+	const char *bounded_by;
 	uint64_t runs;			/* runs started */
 	uint64_t terminal, hangs, sleep_blocked, cut;
+	uint64_t loop_cut;		/* runs whose result rests on a loop-bound await */
 	uint64_t classes;		/* distinct Foata classes of maximal runs */
 	uint64_t steps;			/* scheduling points over all runs */
 	double elapsed_s;

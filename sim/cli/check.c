@@ -26,13 +26,14 @@ struct check_cfg {
 	bool bound_set;
 	struct ks_search_opts opts;
 	unsigned int jobs;
-	bool json, quiet;
+	bool json, quiet, allow_bounded;
 	const char *junit;
 };
 
 enum {
 	OPT_ERA = 256, OPT_LOAD, OPT_STRATEGY, OPT_BOUND, OPT_LOOP_BOUND, OPT_SEED,
 	OPT_RUNS, OPT_TIME, OPT_STOP, OPT_SHARD, OPT_JOBS, OPT_JSON, OPT_JUNIT, OPT_HTML,
+	OPT_ALLOW_BOUNDED,
 };
 
 static const struct option check_options[] = {
@@ -47,6 +48,7 @@ static const struct option check_options[] = {
 	{ "runs", required_argument, NULL, OPT_RUNS },
 	{ "time", required_argument, NULL, OPT_TIME },
 	{ "stop-on-first", no_argument, NULL, OPT_STOP },
+	{ "allow-bounded", no_argument, NULL, OPT_ALLOW_BOUNDED },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -220,6 +222,9 @@ static int parse_options(int argc, char **argv, struct check_cfg *cfg)
 		}
 		case OPT_STOP:
 			cfg->opts.stop_on_first = true;
+			break;
+		case OPT_ALLOW_BOUNDED:
+			cfg->allow_bounded = true;
 			break;
 		case OPT_SHARD: {
 			unsigned long i, n;
@@ -400,6 +405,8 @@ static int run_cell(const struct check_cfg *cfg, struct cli_cell *cell,
 	cell->expect = cell->default_era ? ks_scenario_expect(cell->scn, cell->variant->name) :
 					   NULL;
 	cell->match = cli_verdict_matches(&cell->res, cell->expect);
+	cell->inconclusive = cell->match && cell->expect && !cell->expect->nverdict &&
+			     !cell->res.complete && !cfg->allow_bounded;
 	if (cfg->json || !cfg->quiet)
 		trace_findings(cell, era_arg);
 	return 0;
@@ -439,6 +446,7 @@ int cli_check(int argc, char **argv)
 	rep.nscn = nscn;
 	rep.nvar = nvar;
 	rep.quiet = cfg.quiet;
+	rep.allow_bounded = cfg.allow_bounded;
 	rep.cells = calloc(nscn * nvar, sizeof(*rep.cells));
 	if (!rep.cells)
 		goto out;
@@ -464,7 +472,7 @@ int cli_check(int argc, char **argv)
 		goto out;
 	status = CLI_OK;
 	for (i = 0; i < nscn * nvar; i++)
-		if (!rep.cells[i].match)
+		if (cli_cell_failed(&rep.cells[i]))
 			status = CLI_MISMATCH;
 out:
 	if (progress_on(&cfg) && ran)

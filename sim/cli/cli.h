@@ -119,7 +119,12 @@ struct cli_cell {
 	const char *strategy;
 	struct ks_search_result res;
 	const struct ks_scn_expect *expect;	/* NULL: none (or another era) */
-	bool match;
+	bool match;				/* the verdict is the expected one */
+	/*
+	 * An expected ok that rests on a bounded search: not a proof, so it
+	 * fails (exit 1) unless --allow-bounded.
+	 */
+	bool inconclusive;
 	struct cli_trace *traces;		/* one per finding */
 	char **trace_errors;			/* why a trace is missing, or NULL */
 	char *token_file;			/* where the tokens went, or NULL */
@@ -129,7 +134,13 @@ struct cli_report {
 	struct cli_cell *cells;			/* scenario-major */
 	size_t nscn, nvar;
 	bool quiet;
+	bool allow_bounded;
 };
+
+/* Whether @c counts as a failure: a verdict that differs, or an inconclusive ok. */
+bool cli_cell_failed(const struct cli_cell *c);
+/* Findings on a variant with no expectation: listed, and failures in JUnit. */
+bool cli_cell_unexpected(const struct cli_cell *c);
 
 /* Whether @cell's verdict is its expectation's. */
 bool cli_verdict_matches(const struct ks_search_result *res, const struct ks_scn_expect *e);

@@ -29,12 +29,14 @@ static const char usage[] =
 	"      --loop-bound L        retry-loop bound (default 2)\n"
 	"      --seed N, --runs N, --time SECS\n"
 	"      --stop-on-first       stop a search at its first violation\n"
+	"      --allow-bounded       an expected ok may rest on a bounded search\n"
 	"      --shard i/n, --jobs N\n"
 	"      --json                results as JSON on stdout\n"
 	"      --junit FILE, --html FILE\n"
 	"  -q, --quiet               print only the verdicts that differ from expectations\n"
 	"\n"
-	"Exit status: 0 every verdict as expected, 1 some verdict differs, 2 bad usage or input.\n"
+	"Exit status: 0 every verdict as expected, 1 some verdict differs or an expected ok\n"
+	"rests on a bounded search, 2 bad usage or input.\n"
 	"Scenarios: $KVMSIM_DATADIR/scenarios, else the installed or source-tree ones.\n"
 	"See kvmsim(1) and docs/scenario-format.md.\n";
 

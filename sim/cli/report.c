@@ -27,6 +27,35 @@ bool cli_verdict_matches(const struct ks_search_result *res, const struct ks_scn
 	return true;
 }
 
+bool cli_cell_failed(const struct cli_cell *c)
+{
+	return !c->match || c->inconclusive;
+}
+
+bool cli_cell_unexpected(const struct cli_cell *c)
+{
+	return !c->expect && c->res.nverdict;
+}
+
+/* "the scenario's budget (search runs=3000)", "--runs", ... for @c's bound. */
+static void bound_text(const struct cli_cell *c, char *buf, size_t len)
+{
+	const char *b = c->res.bounded_by ? c->res.bounded_by : "?";
+
+	if (!strcmp(b, "budget"))
+		snprintf(buf, len, "the scenario's budget (search runs=%u)", c->scn->search.runs);
+	else if (!strcmp(b, "runs") || !strcmp(b, "time") || !strcmp(b, "stop-on-first"))
+		snprintf(buf, len, "--%s", b);
+	else if (!strcmp(b, "steps"))
+		snprintf(buf, len, "the step bound (%llu run%s cut)",
+			 (unsigned long long)c->res.cut, c->res.cut == 1 ? "" : "s");
+	else if (!strcmp(b, "loop"))
+		snprintf(buf, len, "the retry-loop bound (%llu run%s rest on an await)",
+			 (unsigned long long)c->res.loop_cut, c->res.loop_cut == 1 ? "" : "s");
+	else
+		snprintf(buf, len, "%s", b);
+}
+
 void cli_verdict_text(const char *const *v, size_t n, char *buf, size_t len)
 {
 	size_t i, o = 0;
@@ -47,7 +76,7 @@ static void cell_text(const struct cli_cell *c, char *buf, size_t len)
 	char v[256];
 
 	cli_verdict_text(c->res.verdict, c->res.nverdict, v, sizeof(v));
-	snprintf(buf, len, "%s%s%s", v, c->match ? "" : "!", c->res.complete ? "" : "~");
+	snprintf(buf, len, "%s%s%s", v, cli_cell_failed(c) ? "!" : "", c->res.complete ? "" : "~");
 }
 
 static void print_matrix(FILE *f, const struct cli_report *rep)
@@ -73,7 +102,7 @@ static void print_matrix(FILE *f, const struct cli_report *rep)
 			cell_text(cell_at(rep, s, v), buf, sizeof(buf));
 			n = (int)strlen(buf);
 			w[v] = n > w[v] ? n : w[v];
-			mismatch |= !cell_at(rep, s, v)->match;
+			mismatch |= cli_cell_failed(cell_at(rep, s, v));
 			bounded |= !cell_at(rep, s, v)->res.complete;
 		}
 	}
@@ -92,7 +121,7 @@ static void print_matrix(FILE *f, const struct cli_report *rep)
 		fputc('\n', f);
 	}
 	if (mismatch || bounded)
-		fprintf(f, "\n%s%s%s\n", mismatch ? "!: differs from the expected verdict" : "",
+		fprintf(f, "\n%s%s%s\n", mismatch ? "!: not the expected verdict" : "",
 			mismatch && bounded ? "; " : "",
 			bounded ? "~: bounded search (not every run explored)" : "");
 	free(w);
@@ -104,14 +133,37 @@ static void print_mismatches(FILE *f, const struct cli_report *rep)
 
 	for (i = 0; i < rep->nscn * rep->nvar; i++) {
 		const struct cli_cell *c = &rep->cells[i];
-		char got[256], want[256];
+		char got[256], want[256], bound[128];
 
-		if (c->match)
+		cli_verdict_text(c->res.verdict, c->res.nverdict, got, sizeof(got));
+		if (!c->match) {
+			cli_verdict_text(c->expect->verdict, c->expect->nverdict, want,
+					 sizeof(want));
+			fprintf(f, "%s:%u: %s on %s: verdict %s, expected %s\n", c->scn->path,
+				c->expect->line, c->scn->name, c->variant->name, got, want);
+		} else if (c->inconclusive) {
+			bound_text(c, bound, sizeof(bound));
+			fprintf(f, "%s:%u: %s on %s: ok is inconclusive: the search was bounded by %s (--allow-bounded accepts it)\n",
+				c->scn->path, c->expect->line, c->scn->name, c->variant->name,
+				bound);
+		}
+	}
+}
+
+/* Findings on variants the scenario has no expectation for. */
+static void print_unexpected(FILE *f, const struct cli_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->nscn * rep->nvar; i++) {
+		const struct cli_cell *c = &rep->cells[i];
+		char got[256];
+
+		if (!cli_cell_unexpected(c))
 			continue;
 		cli_verdict_text(c->res.verdict, c->res.nverdict, got, sizeof(got));
-		cli_verdict_text(c->expect->verdict, c->expect->nverdict, want, sizeof(want));
-		fprintf(f, "%s:%u: %s on %s: verdict %s, expected %s\n", c->scn->path,
-			c->expect->line, c->scn->name, c->variant->name, got, want);
+		fprintf(f, "%s on %s (%s): %s, and the scenario has no expectation for it\n",
+			c->scn->name, c->variant->name, c->era->name, got);
 	}
 }
 
@@ -122,9 +174,18 @@ static void print_stats(FILE *f, const struct cli_report *rep)
 	for (i = 0; i < rep->nscn * rep->nvar; i++) {
 		const struct cli_cell *c = &rep->cells[i];
 
+		char how[160];
+
+		if (c->res.complete)
+			snprintf(how, sizeof(how), "complete");
+		else {
+			char bound[128];
+
+			bound_text(c, bound, sizeof(bound));
+			snprintf(how, sizeof(how), "bounded by %s", bound);
+		}
 		fprintf(f, "%s on %s (%s, %s): %s, %llu runs, %llu classes, %llu steps, %.0f ms\n",
-			c->scn->name, c->variant->name, c->era->name, c->strategy,
-			c->res.complete ? "complete" : "bounded",
+			c->scn->name, c->variant->name, c->era->name, c->strategy, how,
 			(unsigned long long)c->res.runs, (unsigned long long)c->res.classes,
 			(unsigned long long)c->res.steps, c->res.elapsed_s * 1000);
 	}
@@ -198,11 +259,13 @@ void cli_report_text(FILE *f, const struct cli_report *rep)
 {
 	if (rep->quiet) {
 		print_mismatches(f, rep);
+		print_unexpected(f, rep);
 		return;
 	}
 	print_matrix(f, rep);
 	fputc('\n', f);
 	print_mismatches(f, rep);
+	print_unexpected(f, rep);
 	print_stats(f, rep);
 	print_counterexamples(f, rep);
 }
@@ -255,8 +318,15 @@ static void json_cell(struct cli_json *j, const struct cli_cell *c)
 		cli_json_strs(j, c->expect->verdict, c->expect->nverdict);
 	else
 		cli_json_null(j);
+	cli_json_key(j, "match");
+	if (c->expect)
+		cli_json_bool(j, c->match);
+	else
+		cli_json_null(j);
 	cli_json_key(j, "complete");
 	cli_json_bool(j, c->res.complete);
+	cli_json_key(j, "bounded_by");
+	cli_json_str(j, c->res.bounded_by);
 	cli_json_key(j, "runs");
 	cli_json_u64(j, c->res.runs);
 	cli_json_key(j, "classes");
@@ -352,7 +422,13 @@ static void xml_str(FILE *f, const char *s)
 	}
 }
 
-/* One testsuite per scenario, one testcase per variant; a mismatch is a failure. */
+/* A JUnit failure: a verdict that differs, an inconclusive ok, or findings with no expectation. */
+static bool junit_failed(const struct cli_cell *c)
+{
+	return cli_cell_failed(c) || cli_cell_unexpected(c);
+}
+
+/* One testsuite per scenario, one testcase per variant. */
 int cli_report_junit(const char *path, const struct cli_report *rep)
 {
 	FILE *f = fopen(path, "w");
@@ -363,7 +439,7 @@ int cli_report_junit(const char *path, const struct cli_report *rep)
 		return -1;
 	}
 	for (s = 0; s < rep->nscn * rep->nvar; s++)
-		failures += !rep->cells[s].match;
+		failures += junit_failed(&rep->cells[s]);
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	fprintf(f, "<testsuites name=\"kvmsim\" tests=\"%zu\" failures=\"%zu\">\n",
 		rep->nscn * rep->nvar, failures);
@@ -373,7 +449,7 @@ int cli_report_junit(const char *path, const struct cli_report *rep)
 
 		for (v = 0; v < rep->nvar; v++) {
 			t += cell_at(rep, s, v)->res.elapsed_s;
-			fails += !cell_at(rep, s, v)->match;
+			fails += junit_failed(cell_at(rep, s, v));
 		}
 		fprintf(f, "  <testsuite name=\"");
 		xml_str(f, cell_at(rep, s, 0)->scn->name);
@@ -381,24 +457,31 @@ int cli_report_junit(const char *path, const struct cli_report *rep)
 			fails, t);
 		for (v = 0; v < rep->nvar; v++) {
 			const struct cli_cell *c = cell_at(rep, s, v);
-			char got[256], want[256];
+			char got[256], want[256], msg[600];
 
 			fprintf(f, "    <testcase classname=\"");
 			xml_str(f, c->scn->name);
 			fprintf(f, "\" name=\"");
 			xml_str(f, c->variant->name);
 			fprintf(f, "\" time=\"%.3f\"", c->res.elapsed_s);
-			if (c->match) {
+			if (!junit_failed(c)) {
 				fprintf(f, "/>\n");
 				continue;
 			}
 			cli_verdict_text(c->res.verdict, c->res.nverdict, got, sizeof(got));
-			cli_verdict_text(c->expect->verdict, c->expect->nverdict, want,
-					 sizeof(want));
-			fprintf(f, ">\n      <failure message=\"verdict ");
-			xml_str(f, got);
-			fprintf(f, ", expected ");
-			xml_str(f, want);
+			if (!c->expect) {
+				snprintf(msg, sizeof(msg), "verdict %s with no expectation", got);
+			} else if (!c->match) {
+				cli_verdict_text(c->expect->verdict, c->expect->nverdict, want,
+						 sizeof(want));
+				snprintf(msg, sizeof(msg), "verdict %s, expected %s", got, want);
+			} else {
+				bound_text(c, want, sizeof(want));
+				snprintf(msg, sizeof(msg), "verdict ok is inconclusive: bounded by %s",
+					 want);
+			}
+			fprintf(f, ">\n      <failure message=\"");
+			xml_str(f, msg);
 			fprintf(f, "\"/>\n    </testcase>\n");
 		}
 		fprintf(f, "  </testsuite>\n");

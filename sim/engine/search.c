@@ -434,19 +434,40 @@ static void ks_search_verdict(struct ks_search_result *res)
 
 /* ---- the search ---------------------------------------------------------------------- */
 
-static bool ks_search_stop(struct ks_search *s, double t0)
+/* Why the search should stop before its strategy runs out, or NULL. */
+static const char *ks_search_stop(struct ks_search *s, double t0)
 {
 	const struct ks_search_result *res = s->res;
 
 	if (s->aborted)
-		return true;
+		return "nondeterminism";
 	if (s->opts.stop_on_first && res->violating_runs)
-		return true;
+		return "stop-on-first";
 	if (s->opts.max_runs && res->runs >= s->opts.max_runs)
-		return true;
+		return "runs";
 	/* The clock is read every 64 runs: a run is far shorter than that. */
-	return s->opts.max_seconds > 0 && !(res->runs & 63) &&
-	       ks_now() - t0 >= s->opts.max_seconds;
+	if (s->opts.max_seconds > 0 && !(res->runs & 63) &&
+	    ks_now() - t0 >= s->opts.max_seconds)
+		return "time";
+	return NULL;
+}
+
+/* The first bound that kept the search from being complete, or NULL. */
+static const char *ks_search_bound(const struct ks_search *s, const char *stopped)
+{
+	const struct ks_search_result *res = s->res;
+
+	if (s->aborted)
+		return "nondeterminism";
+	if (!s->ops->exhaustive)
+		return ks_strategy_name(s->opts.strategy);
+	if (!s->exhausted)
+		return stopped;
+	if (res->cut)
+		return "steps";
+	if (res->loop_cut)
+		return "loop";
+	return NULL;
 }
 
 static void ks_search_free(struct ks_search *s)
@@ -477,6 +498,7 @@ int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
 		.max_steps = opts->max_steps ? opts->max_steps : 100000,
 	};
 	struct ks_search s = { .prog = prog, .opts = *opts, .res = res };
+	const char *stopped = NULL;
 	double t0 = ks_now();
 
 	memset(res, 0, sizeof(*res));
@@ -499,7 +521,7 @@ int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
 		ks_search_free(&s);
 		return -1;
 	}
-	while (!ks_search_stop(&s, t0)) {
+	while (!(stopped = ks_search_stop(&s, t0))) {
 		if (!s.ops->next_run(&s)) {
 			s.exhausted = true;
 			break;
@@ -512,7 +534,8 @@ int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
 	ks_search_verdict(res);
 	res->elapsed_s = ks_now() - t0;
 	res->runs_per_s = res->elapsed_s > 0 ? (double)res->runs / res->elapsed_s : 0;
-	res->complete = s.ops->exhaustive && s.exhausted && !res->cut && !s.aborted;
+	res->bounded_by = ks_search_bound(&s, stopped);
+	res->complete = !res->bounded_by;
 	ks_search_free(&s);
 	return 0;
 }
@@ -536,8 +559,11 @@ void ks_search_result_free(struct ks_search_result *res)
 
 void ks_search_result_summary(const struct ks_search_result *res, struct ks_buf *out)
 {
-	ks_buf_printf(out, "%s: %llu runs (%llu terminal, %llu hangs, %llu sleep-blocked, %llu cut), %llu classes, %llu steps, %.1f ms, %.0f runs/s",
-		      res->complete ? "complete" : "bounded",
+	if (res->complete)
+		ks_buf_printf(out, "complete: ");
+	else
+		ks_buf_printf(out, "bounded (%s): ", res->bounded_by ? res->bounded_by : "?");
+	ks_buf_printf(out, "%llu runs (%llu terminal, %llu hangs, %llu sleep-blocked, %llu cut), %llu classes, %llu steps, %.1f ms, %.0f runs/s",
 		      (unsigned long long)res->runs, (unsigned long long)res->terminal,
 		      (unsigned long long)res->hangs, (unsigned long long)res->sleep_blocked,
 		      (unsigned long long)res->cut, (unsigned long long)res->classes,

@@ -377,10 +377,17 @@ int ks_check_scenario(const struct ks_scenario *scn, const struct ks_variant *v,
 	struct ks_search_opts o = *opts;
 	struct kvm_scn_prog p;
 	struct ks_program prog;
+	bool budget = false;
+	int ret;
 
 	if (scn_prog_init(&p, scn, v, era, &prog, &o, err, errlen))
 		return -1;
-	if (!o.max_runs && !o.max_seconds && scn->search.runs)
+	if (!o.max_runs && !o.max_seconds && scn->search.runs) {
 		o.max_runs = scn->search.runs;
-	return ks_search(&prog, &o, res);
+		budget = true;
+	}
+	ret = ks_search(&prog, &o, res);
+	if (!ret && budget && res->bounded_by && !strcmp(res->bounded_by, "runs"))
+		res->bounded_by = "budget";
+	return ret;
 }

@@ -23,6 +23,22 @@ expect_status "--junit" 1 "$KVMSIM" check -s ./wrong.scn -s ./ok.scn -v v5.4 --j
 expect_line junit.xml "JUnit counts the failure" '<testsuites name="kvmsim" tests="2" failures="1">'
 expect_line junit.xml "JUnit names the failure" '<failure message="verdict ok, expected hang"/>'
 
+# A bounded search is not a proof of ok (issue 7.8).
+write_two_faults bounded.scn "expect v5.4 ok"
+expect_status "an expected ok on a bounded search: exit 1" 1 "$KVMSIM" check -s ./bounded.scn -v v5.4 --runs 1
+expect_line out "the cell is marked bounded and failing" "bounded   ok!~"
+expect_line out "the reason names the bound" "ok is inconclusive: the search was bounded by --runs"
+expect_line out "the statistics name the bound" "bounded by --runs, 1 runs"
+expect_status "--allow-bounded accepts it" 0 "$KVMSIM" check -s ./bounded.scn -v v5.4 --runs 1 --allow-bounded
+expect_status "--junit: an inconclusive ok is a failure" 1 "$KVMSIM" check -s ./bounded.scn -v v5.4 --runs 1 --junit bj.xml
+expect_line bj.xml "JUnit names the bound" '<failure message="verdict ok is inconclusive: bounded by --runs"/>'
+expect_status "the complete search: exit 0" 0 "$KVMSIM" check -s ./bounded.scn -v v5.4
+
+# Findings on a variant without an expectation: listed, and failures in JUnit.
+expect_status "a mutant without expectation: exit 0" 0 "$KVMSIM" check -s ./ok.scn -v mut-missing-put --junit mj.xml
+expect_line out "the findings are listed" "ok on mut-missing-put (mm-5.2): audit, and the scenario has no expectation for it"
+expect_line mj.xml "JUnit fails it" '<failure message="verdict audit with no expectation"/>'
+
 # A mutant that leaks a reference: a violation, its trace, its token file.
 expect_status "--json, a mutant" 0 "$KVMSIM" check -s ./ok.scn -v mut-missing-put --json
 cp out mutant.json
@@ -36,8 +52,9 @@ if have_python; then
 	cat >shape.py <<'PY'
 import json, sys
 
-KEYS = ["scenario", "variant", "era", "strategy", "verdict", "expected", "complete", "runs",
-	"classes", "sleep_blocked", "cut", "steps", "elapsed_ms", "violations", "notes"]
+KEYS = ["scenario", "variant", "era", "strategy", "verdict", "expected", "match", "complete",
+	"bounded_by", "runs", "classes", "sleep_blocked", "cut", "steps", "elapsed_ms",
+	"violations", "notes"]
 ROW = ["step", "thread", "function", "object", "before", "after"]
 
 def check(path, want):
@@ -57,9 +74,11 @@ def check(path, want):
 		assert r[k] == val, (k, r[k], val)
 
 check("ok.json", {"variant": "v5.4", "era": "mm-5.2", "strategy": "dpor", "verdict": [],
-		  "expected": [], "complete": True, "violations": []})
-check("mutant.json", {"variant": "mut-missing-put", "verdict": ["audit"], "expected": None})
-check("bounded.json", {"complete": False, "runs": 1, "expected": None})
+		  "expected": [], "match": True, "complete": True, "bounded_by": None,
+		  "violations": []})
+check("mutant.json", {"variant": "mut-missing-put", "verdict": ["audit"], "expected": None,
+		      "match": None})
+check("bounded.json", {"complete": False, "bounded_by": "runs", "runs": 1, "expected": None})
 PY
 	if python3 shape.py >py.out 2>&1; then
 		ok "the JSON has the fields and types of docs/cli.md"
@@ -74,8 +93,8 @@ fi
 expect_status "D1 on v4.19, v5.4-rc7, v5.4: as expected" 0 \
 	"$KVMSIM" check -s d1-devdax-unbind-hang -v v5.4-rc7 -v v4.19 -v v5.4 --json
 expect_line out "D1 on v5.4-rc7 is a complete search with verdict hang" \
-	'"variant": "v5.4-rc7", "era": "mm-5.2", "strategy": "dpor", "verdict": ["hang"], "expected": ["hang"], "complete": true'
+	'"variant": "v5.4-rc7", "era": "mm-5.2", "strategy": "dpor", "verdict": ["hang"], "expected": ["hang"], "match": true, "complete": true'
 expect_line out "D1 on v5.4 is a complete search with verdict ok" \
-	'"variant": "v5.4", "era": "mm-5.2", "strategy": "dpor", "verdict": [], "expected": [], "complete": true'
+	'"variant": "v5.4", "era": "mm-5.2", "strategy": "dpor", "verdict": [], "expected": [], "match": true, "complete": true'
 
 done_testing

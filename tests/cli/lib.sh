@@ -98,3 +98,26 @@ SCN
 		echo "$line" >>"$scn"
 	done
 }
+
+# write_two_faults FILE [LINE...]: two vCPUs faulting on their own pages: more
+# than one run, so that --runs 1 leaves the search bounded.
+write_two_faults() {
+	cat >"$1" <<'SCN'
+# Two vCPUs faulting on anonymous memory: a complete search takes a few runs.
+ram pfn=0x10000 size=4M
+anon hva=0x7f0000000000 size=2M
+populate hva=0x7f0000000000 size=8K write
+memslot 0 gfn=0 hva=0x7f0000000000 pages=512
+thread vcpu0
+	fault gfn=0x0 write
+end
+thread vcpu1
+	fault gfn=0x1 write
+end
+SCN
+	scn=$1
+	shift
+	for line in "$@"; do
+		echo "$line" >>"$scn"
+	done
+}

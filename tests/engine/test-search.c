@@ -251,8 +251,9 @@ START_TEST(test_max_runs_is_bounded)
 	ck_assert_int_eq(ks_search(&synth_counter, &o, &res), 0);
 	ck_assert_uint_eq(res.runs, 2);
 	ck_assert(!res.complete);
+	ck_assert_str_eq(res.bounded_by, "runs");
 	ks_search_result_summary(&res, &b);
-	ck_assert_ptr_nonnull(strstr(b.s, "bounded: 2 runs"));
+	ck_assert_ptr_nonnull(strstr(b.s, "bounded (runs): 2 runs"));
 	ks_buf_free(&b);
 	ks_search_result_free(&res);
 }
