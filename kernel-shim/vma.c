@@ -113,13 +113,19 @@ struct vm_area_struct *ks_mmap_anon(struct mm_struct *mm, unsigned long addr,
 	return ks_vma_insert(mm, addr, len, vm_flags, KS_BACKING_ANON);
 }
 
+/* calc_vm_prot_bits(): the VM_READ / VM_WRITE of an mmap()'s PROT_ bits. */
+static unsigned long calc_vm_prot_bits(unsigned long prot)
+{
+	return (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0);
+}
+
 struct vm_area_struct *ks_mmap_file(struct mm_struct *mm, unsigned long addr,
 				    unsigned long len, struct file *file,
-				    unsigned long pgoff)
+				    unsigned long pgoff, unsigned long prot)
 {
 	struct vm_area_struct *vma;
 
-	vma = ks_vma_insert(mm, addr, len, VM_READ | VM_WRITE | VM_SHARED,
+	vma = ks_vma_insert(mm, addr, len, calc_vm_prot_bits(prot) | VM_SHARED,
 			    KS_BACKING_FSDAX);
 	if (!vma)
 		return NULL;
@@ -134,7 +140,8 @@ struct vm_area_struct *ks_mmap_file(struct mm_struct *mm, unsigned long addr,
  * be alive and the VMA aligned to the region's alignment.
  */
 struct vm_area_struct *ks_mmap_dev_dax(struct mm_struct *mm, unsigned long addr,
-				       unsigned long len, struct dev_dax *dev)
+				       unsigned long len, struct dev_dax *dev,
+				       unsigned long prot)
 {
 	struct vm_area_struct *vma;
 
@@ -144,7 +151,7 @@ struct vm_area_struct *ks_mmap_dev_dax(struct mm_struct *mm, unsigned long addr,
 			    addr, addr + len);
 		return NULL;
 	}
-	vma = ks_vma_insert(mm, addr, len, VM_READ | VM_WRITE | VM_SHARED |
+	vma = ks_vma_insert(mm, addr, len, calc_vm_prot_bits(prot) | VM_SHARED |
 			    VM_MIXEDMAP | VM_HUGEPAGE, KS_BACKING_DEVDAX);
 	if (!vma)
 		return NULL;
@@ -158,12 +165,13 @@ struct vm_area_struct *ks_mmap_dev_dax(struct mm_struct *mm, unsigned long addr,
  * present and special (no struct page is looked at).
  */
 struct vm_area_struct *ks_mmap_pfnmap(struct mm_struct *mm, unsigned long addr,
-				      unsigned long len, unsigned long pfn)
+				      unsigned long len, unsigned long pfn,
+				      unsigned long prot)
 {
 	struct vm_area_struct *vma;
 	unsigned long a;
 
-	vma = ks_vma_insert(mm, addr, len, VM_READ | VM_WRITE | VM_SHARED |
+	vma = ks_vma_insert(mm, addr, len, calc_vm_prot_bits(prot) | VM_SHARED |
 			    VM_IO | VM_PFNMAP, KS_BACKING_PFNMAP);
 	if (!vma)
 		return NULL;
@@ -173,7 +181,7 @@ struct vm_area_struct *ks_mmap_pfnmap(struct mm_struct *mm, unsigned long addr,
 
 		ks_pte_write(mm, pt, a,
 			     pfn_pte(pfn + ((a - addr) >> PAGE_SHIFT),
-				     _PAGE_RW | _PAGE_SPECIAL),
+				     (prot & PROT_WRITE ? _PAGE_RW : 0) | _PAGE_SPECIAL),
 			     "remap_pfn_range");
 	}
 	return vma;

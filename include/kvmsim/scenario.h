@@ -52,11 +52,15 @@ struct ks_scn_file {
 	unsigned int line;
 };
 
+/* Protections: `prot=none|r|rw` of a mapping or an mprotect. */
+#define KS_PROT_READ	(1U << 0)
+#define KS_PROT_WRITE	(1U << 1)
+
 enum ks_vma_kind {
-	KS_VMA_ANON,		/* `anon hva= size= [thp]` */
-	KS_VMA_DEVDAX,		/* `mmap DEVDAX hva= [size=] [offset=]` */
-	KS_VMA_FILE,		/* `mmap FILE hva= [size=] [offset=]` (MAP_SHARED) */
-	KS_VMA_PFNMAP,		/* `pfnmap hva= size= pfn=` (remap_pfn_range) */
+	KS_VMA_ANON,		/* `anon hva= size= [thp] [prot=]` (MAP_PRIVATE) */
+	KS_VMA_DEVDAX,		/* `mmap DEVDAX hva= [size=] [offset=] [prot=]` */
+	KS_VMA_FILE,		/* `mmap FILE hva= [size=] [offset=] [prot=]` (MAP_SHARED) */
+	KS_VMA_PFNMAP,		/* `pfnmap hva= size= pfn= [prot=]` (remap_pfn_range) */
 	KS_VMA_NR
 };
 
@@ -65,6 +69,7 @@ struct ks_scn_vma {
 	enum ks_vma_kind kind;
 	uint64_t hva, size;		/* bytes, page-aligned */
 	bool thp;			/* KS_VMA_ANON: THP allowed */
+	unsigned int prot;		/* KS_PROT_*: what the VMM mapped it with (default rw) */
 	const struct ks_scn_devdax *devdax;	/* KS_VMA_DEVDAX */
 	const struct ks_scn_file *file;		/* KS_VMA_FILE */
 	uint64_t pgoff;			/* DEVDAX, FILE: offset into it, in pages */
@@ -139,9 +144,6 @@ enum ks_op_kind {
 	KS_OP_REPEAT,		/* the body, count times */
 	KS_OP_NR
 };
-
-#define KS_PROT_READ	(1U << 0)
-#define KS_PROT_WRITE	(1U << 1)
 
 struct ks_op {
 	enum ks_op_kind kind;

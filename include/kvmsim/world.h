@@ -102,6 +102,12 @@ const char *ks_owner_name(enum ks_owner_kind kind);
 void ks_ref_describe(const struct ks_ref *ref, struct ks_buf *out);
 /* Each reference of @page (its compound head), "; "-separated. */
 void ks_page_refs_describe(struct page *page, struct ks_buf *out);
+/*
+ * Called when pages [@pfn, @pfn + @nr) go back to the allocator, so that a
+ * secondary MMU's oracle can report a mapping of them that survived (KVM: an
+ * SPTE).  Registered once, from a constructor.
+ */
+void ks_page_free_hook(void (*fn)(unsigned long pfn, unsigned long nr));
 /* Move one reference of @page held by the current thread to @kind/@key. */
 bool ks_ref_transfer(struct page *page, enum ks_owner_kind kind, uint64_t key);
 /* Number of records in @page's ledger (== page_ref_count for a sound ledger). */
@@ -146,12 +152,18 @@ struct page *ks_page_setup(unsigned long pfn, const struct ks_page_init *init);
 struct mm_struct *ks_mm_create(void);
 /* Ordinary RAM from which anonymous faults allocate (THP when 2M-aligned). */
 void ks_ram_add(unsigned long start_pfn, unsigned long nr_pages);
+/*
+ * The mappings of the VMM.  @vm_flags of an anonymous mapping, or @prot
+ * (PROT_READ | PROT_WRITE of linux/mm.h) of a shared one, are what the VMM
+ * asked for: gup refuses an access they do not allow.
+ */
 struct vm_area_struct *ks_mmap_anon(struct mm_struct *mm, unsigned long addr,
 				    unsigned long len, unsigned long vm_flags);
 struct dev_dax *ks_dev_dax_create(const char *name, unsigned long start_pfn,
 				  unsigned long nr_pages, unsigned long align);
 struct vm_area_struct *ks_mmap_dev_dax(struct mm_struct *mm, unsigned long addr,
-				       unsigned long len, struct dev_dax *dev);
+				       unsigned long len, struct dev_dax *dev,
+				       unsigned long prot);
 /* A file of @nr_pages on an fsdax filesystem over pmem [start_pfn, ...). */
 struct file *ks_fsdax_file_create(const char *name, struct dev_pagemap *pmem,
 				  unsigned long first_pfn, unsigned long nr_pages);
@@ -159,10 +171,11 @@ struct dev_pagemap *ks_pmem_create(const char *name, unsigned long start_pfn,
 				   unsigned long nr_pages);
 struct vm_area_struct *ks_mmap_file(struct mm_struct *mm, unsigned long addr,
 				    unsigned long len, struct file *file,
-				    unsigned long pgoff);
+				    unsigned long pgoff, unsigned long prot);
 /* remap_pfn_range(): VM_IO | VM_PFNMAP, every PTE populated, no struct page. */
 struct vm_area_struct *ks_mmap_pfnmap(struct mm_struct *mm, unsigned long addr,
-				      unsigned long len, unsigned long pfn);
+				      unsigned long len, unsigned long pfn,
+				      unsigned long prot);
 /* Fault in [addr, addr + len) at setup, as the VMM touching its memory would. */
 void ks_populate(struct mm_struct *mm, unsigned long addr, unsigned long len,
 		 bool write);

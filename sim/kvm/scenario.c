@@ -219,19 +219,25 @@ static void scn_build_mm(struct kvm_scn_prog *p)
 	p->mm = ks_mm_create();
 	for (i = 0; i < scn->nvmas; i++) {
 		const struct ks_scn_vma *v = &scn->vmas[i];
+		unsigned long prot = ((v->prot & KS_PROT_READ) ? PROT_READ : 0) |
+				     ((v->prot & KS_PROT_WRITE) ? PROT_WRITE : 0);
 
 		switch (v->kind) {
 		case KS_VMA_ANON:
-			ks_mmap_anon(p->mm, v->hva, v->size, v->thp ? VM_HUGEPAGE : 0);
+			ks_mmap_anon(p->mm, v->hva, v->size,
+				     (prot & PROT_READ ? VM_READ : 0) |
+				     (prot & PROT_WRITE ? VM_WRITE : 0) |
+				     (v->thp ? VM_HUGEPAGE : 0));
 			break;
 		case KS_VMA_DEVDAX:
-			ks_mmap_dev_dax(p->mm, v->hva, v->size, scn_devdax(p, v->devdax));
+			ks_mmap_dev_dax(p->mm, v->hva, v->size, scn_devdax(p, v->devdax), prot);
 			break;
 		case KS_VMA_FILE:
-			ks_mmap_file(p->mm, v->hva, v->size, scn_file(p, v->file), v->pgoff);
+			ks_mmap_file(p->mm, v->hva, v->size, scn_file(p, v->file), v->pgoff,
+				     prot);
 			break;
 		default:
-			ks_mmap_pfnmap(p->mm, v->hva, v->size, v->pfn);
+			ks_mmap_pfnmap(p->mm, v->hva, v->size, v->pfn, prot);
 			break;
 		}
 	}

@@ -49,9 +49,10 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
 
 #define X(v) ((unsigned long long)(v))
 
+static const char *const ks_prot_names[] = { "none", "r", "w", "rw" };
+
 static void format_ops(struct sbuf *b, const struct ks_op *ops, size_t n, int depth)
 {
-	static const char *const prots[] = { "none", "r", "w", "rw" };
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -72,7 +73,7 @@ static void format_ops(struct sbuf *b, const struct ks_op *ops, size_t n, int de
 			break;
 		case KS_OP_MPROTECT:
 			sb_printf(b, " hva=0x%llx size=0x%llx prot=%s\n", X(op->hva), X(op->size),
-				  prots[op->prot & 3]);
+				  ks_prot_names[op->prot & 3]);
 			break;
 		case KS_OP_THP_SPLIT:
 		case KS_OP_AGE:
@@ -103,20 +104,22 @@ static void format_ops(struct sbuf *b, const struct ks_op *ops, size_t n, int de
 
 static void format_vma(struct sbuf *b, const struct ks_scn_vma *v)
 {
+	const char *prot = ks_prot_names[v->prot & 3];
+
 	switch (v->kind) {
 	case KS_VMA_ANON:
-		sb_printf(b, "anon hva=0x%llx size=0x%llx %s\n", X(v->hva), X(v->size),
-			  v->thp ? "thp" : "nothp");
+		sb_printf(b, "anon hva=0x%llx size=0x%llx %s prot=%s\n", X(v->hva), X(v->size),
+			  v->thp ? "thp" : "nothp", prot);
 		break;
 	case KS_VMA_DEVDAX:
 	case KS_VMA_FILE:
-		sb_printf(b, "mmap %s hva=0x%llx size=0x%llx offset=0x%llx\n",
+		sb_printf(b, "mmap %s hva=0x%llx size=0x%llx offset=0x%llx prot=%s\n",
 			  v->kind == KS_VMA_DEVDAX ? v->devdax->name : v->file->name,
-			  X(v->hva), X(v->size), X(v->pgoff * KS_SCN_PAGE_SIZE));
+			  X(v->hva), X(v->size), X(v->pgoff * KS_SCN_PAGE_SIZE), prot);
 		break;
 	case KS_VMA_PFNMAP:
-		sb_printf(b, "pfnmap hva=0x%llx size=0x%llx pfn=0x%llx\n", X(v->hva),
-			  X(v->size), X(v->pfn));
+		sb_printf(b, "pfnmap hva=0x%llx size=0x%llx pfn=0x%llx prot=%s\n", X(v->hva),
+			  X(v->size), X(v->pfn), prot);
 		break;
 	case KS_VMA_NR:
 		break;

@@ -186,11 +186,19 @@ static void check_file(struct scn_parser *p, void *item, const struct scn_args *
 				 s->files[i].name, s->files[i].line);
 }
 
+/* A mapping without prot= is read-write, as QEMU maps guest memory. */
+static void check_prot(const struct scn_args *a, struct ks_scn_vma *vma)
+{
+	if (!scn_argset(a, "prot"))
+		vma->prot = KS_PROT_READ | KS_PROT_WRITE;
+}
+
 static void check_anon(struct scn_parser *p, void *item, const struct scn_args *a)
 {
 	struct ks_scn_vma *vma = item;
 
 	vma->kind = KS_VMA_ANON;
+	check_prot(a, vma);
 	check_vma_free(p, a, vma);
 }
 
@@ -199,6 +207,7 @@ static void check_pfnmap(struct scn_parser *p, void *item, const struct scn_args
 	struct ks_scn_vma *vma = item;
 
 	vma->kind = KS_VMA_PFNMAP;
+	check_prot(a, vma);
 	check_pfn_range(p, a, "pfn", vma->pfn, vma->size / KS_SCN_PAGE_SIZE);
 	check_vma_free(p, a, vma);
 }
@@ -212,6 +221,7 @@ static void check_mmap(struct scn_parser *p, void *item, const struct scn_args *
 	const char *name;
 
 	vma->devdax = NULL;
+	check_prot(a, vma);
 	if (a->refkind[0] == NAME_DEVDAX) {
 		vma->kind = KS_VMA_DEVDAX;
 		vma->devdax = target;
@@ -362,6 +372,7 @@ static const struct scn_arg anon_args[] = {
 	ARG("hva", ARG_ADDR, true, struct ks_scn_vma, hva),
 	ARG("size", ARG_BYTES, true, struct ks_scn_vma, size),
 	ARG("nothp|thp", ARG_CHOICE, false, struct ks_scn_vma, thp),
+	ARG("prot", ARG_PROT, false, struct ks_scn_vma, prot),
 };
 
 static const struct scn_arg mmap_args[] = {
@@ -369,12 +380,14 @@ static const struct scn_arg mmap_args[] = {
 	ARG("hva", ARG_ADDR, true, struct ks_scn_vma, hva),
 	ARG("size", ARG_BYTES, false, struct ks_scn_vma, size),
 	ARG("offset", ARG_OFFSET, false, struct ks_scn_vma, pgoff),
+	ARG("prot", ARG_PROT, false, struct ks_scn_vma, prot),
 };
 
 static const struct scn_arg pfnmap_args[] = {
 	ARG("hva", ARG_ADDR, true, struct ks_scn_vma, hva),
 	ARG("size", ARG_BYTES, true, struct ks_scn_vma, size),
 	ARG("pfn", ARG_PFN, true, struct ks_scn_vma, pfn),
+	ARG("prot", ARG_PROT, false, struct ks_scn_vma, prot),
 };
 
 static const struct scn_arg populate_args[] = {

@@ -146,7 +146,7 @@ static const char every_item[] =
 	"file f3 pmem=pm pages=4 pfn=0x80100\n"
 	"anon hva=0x7f00_0000_0000 size=2M thp\n"
 	"mmap dax1 hva=0x7f0040000000 size=1G\n"
-	"mmap f2 hva=0x7f0080000000 size=8K offset=8K\n"
+	"mmap f2 hva=0x7f0080000000 size=8K offset=8K prot=r\n"
 	"pfnmap hva=0x7f00c0000000 pages=2 pfn=0xfee00\n"
 	"populate hva=0x7f0000000000 size=2M write\n"
 	"page pfn=0x10200 order=9 thp refcount=3 owner=alloc\n"
@@ -196,6 +196,8 @@ START_TEST(test_every_item)
 	ck_assert_int_eq(s->vmas[2].kind, KS_VMA_FILE);
 	ck_assert_ptr_eq(s->vmas[2].file, &s->files[1]);
 	ck_assert_uint_eq(s->vmas[2].pgoff, 2);
+	ck_assert_uint_eq(s->vmas[0].prot, KS_PROT_READ | KS_PROT_WRITE);
+	ck_assert_uint_eq(s->vmas[2].prot, KS_PROT_READ);
 	ck_assert_int_eq(s->vmas[3].kind, KS_VMA_PFNMAP);
 	ck_assert_uint_eq(s->vmas[3].size, 8192);
 	ck_assert_uint_eq(s->vmas[3].pfn, 0xfee00);
@@ -303,7 +305,7 @@ static const struct {
 	{ "thread v\n munmap hav=0 size=4K\nend\n",
 	  "t.scn:2:9: unknown argument 'hav' for 'munmap'; did you mean 'hva'?" },
 	{ "anon hva=0 size=4K colour=red\n",
-	  "t.scn:1:20: unknown argument 'colour' for 'anon' (it takes hva=, size=, nothp|thp)" },
+	  "t.scn:1:20: unknown argument 'colour' for 'anon' (it takes hva=, size=, nothp|thp, prot=)" },
 	{ "devdax dax0.0 pfn=0x200000 size=2M\nthread a\n unbind dax1.0\nend\n",
 	  "t.scn:3:9: undefined device-dax device 'dax1.0'; did you mean 'dax0.0'?" },
 	{ "thread a\n truncate f pages=0\nend\n",

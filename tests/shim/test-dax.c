@@ -18,7 +18,7 @@ START_TEST(test_devdax_unbind_sigbus)
 
 	mm_direct((enum ks_era_id)_i);
 	dev = ks_dev_dax_create("dax0.0", DAX_PFN, DAX_NR, PMD_SIZE);
-	ks_mmap_dev_dax(mm, HVA, 2 * PMD_SIZE, dev);
+	ks_mmap_dev_dax(mm, HVA, 2 * PMD_SIZE, dev, PROT_READ | PROT_WRITE);
 	ks_populate(mm, HVA, PMD_SIZE, true);
 	rec_register('A');
 	ks_dev_dax_unbind(dev);
@@ -28,7 +28,8 @@ START_TEST(test_devdax_unbind_sigbus)
 	ck_assert(pte_none(mm_leaf(HVA, &(enum pg_level){ 0 })));
 	ck_assert_int_eq(get_user_pages_unlocked(HVA, 1, &page, 0), -EFAULT);
 	ck_assert_int_eq(__get_user_pages_fast(HVA, 1, 0, &page), 0);
-	ck_assert_ptr_null(ks_mmap_dev_dax(mm, HVA + PUD_SIZE, PMD_SIZE, dev));
+	ck_assert_ptr_null(ks_mmap_dev_dax(mm, HVA + PUD_SIZE, PMD_SIZE, dev,
+					   PROT_READ | PROT_WRITE));
 	ck_assert(log_has("check_vma", NULL) || log_has("dax_alive", NULL));
 	ck_assert_int_eq(ks_violation_count(), 0);
 	ks_direct_end();
@@ -49,7 +50,7 @@ START_TEST(test_truncate_busy_direct)
 	pmem = ks_pmem_create("pmem0", PMEM_PFN, PMEM_NR);
 	file = ks_fsdax_file_create("f", pmem, PMEM_PFN, 4);
 	ck_assert_ptr_null(dax_layout_busy_page(&file->f_mapping));
-	ks_mmap_file(mm, HVA, 4 * PAGE_SIZE, file, 0);
+	ks_mmap_file(mm, HVA, 4 * PAGE_SIZE, file, 0, PROT_READ | PROT_WRITE);
 	ck_assert_int_eq(get_user_pages_unlocked(HVA + PAGE_SIZE, 1, &page, FOLL_WRITE), 1);
 	ck_assert_int_eq(ks_fsdax_truncate(file, 0), -EINTR);
 	ck_assert_violations("hang", 1);
@@ -90,7 +91,7 @@ static void truncate_setup(void *arg)
 	mm_world(*(const enum ks_era_id *)arg);
 	pmem = ks_pmem_create("pmem0", PMEM_PFN, PMEM_NR);
 	t_file = ks_fsdax_file_create("f", pmem, PMEM_PFN, 4);
-	ks_mmap_file(mm, HVA, 4 * PAGE_SIZE, t_file, 0);
+	ks_mmap_file(mm, HVA, 4 * PAGE_SIZE, t_file, 0, PROT_READ | PROT_WRITE);
 	ks_populate(mm, HVA, 4 * PAGE_SIZE, false);
 	ks_thread_spawn("vcpu", vcpu_thread, (void *)1);
 	ks_thread_spawn("truncate", truncate_thread, NULL);
@@ -145,7 +146,7 @@ static void kill_setup(void *arg)
 {
 	mm_world(KS_ERA_5_2);
 	t_dev = ks_dev_dax_create("dax0.0", DAX_PFN, DAX_NR, PMD_SIZE);
-	ks_mmap_dev_dax(mm, HVA, PMD_SIZE, t_dev);
+	ks_mmap_dev_dax(mm, HVA, PMD_SIZE, t_dev, PROT_READ | PROT_WRITE);
 	/* the PUD table exists: the fault tries a PMD only */
 	ks_mmap_anon(mm, HVA + PMD_SIZE, PMD_SIZE, VM_READ | VM_WRITE);
 	ks_populate(mm, HVA + PMD_SIZE, PAGE_SIZE, true);
@@ -196,8 +197,8 @@ START_TEST(test_unmap_mapping_range)
 	other = ks_fsdax_file_create("g", pmem, PMEM_PFN + 8, 8);
 	/* not mapped anywhere yet: nothing to do */
 	unmap_mapping_range(&file->f_mapping, 0, 0, 1);
-	ks_mmap_file(mm, HVA, 4 * PAGE_SIZE, file, 4);
-	ks_mmap_file(mm, HVA + PMD_SIZE, 4 * PAGE_SIZE, other, 0);
+	ks_mmap_file(mm, HVA, 4 * PAGE_SIZE, file, 4, PROT_READ | PROT_WRITE);
+	ks_mmap_file(mm, HVA + PMD_SIZE, 4 * PAGE_SIZE, other, 0, PROT_READ | PROT_WRITE);
 	ks_populate(mm, HVA, 4 * PAGE_SIZE, true);
 	ks_populate(mm, HVA + PMD_SIZE, 4 * PAGE_SIZE, true);
 	ck_assert_uint_eq(pte_pfn(mm_leaf(HVA, &level)), PMEM_PFN + 4);
@@ -227,7 +228,7 @@ START_TEST(test_devdax_partial_unmap)
 
 	mm_direct(KS_ERA_5_2);
 	dev = ks_dev_dax_create("dax0.0", DAX_PFN, DAX_NR, PMD_SIZE);
-	ks_mmap_dev_dax(mm, HVA, 2 * PMD_SIZE, dev);
+	ks_mmap_dev_dax(mm, HVA, 2 * PMD_SIZE, dev, PROT_READ | PROT_WRITE);
 	ks_populate(mm, HVA, 2 * PMD_SIZE, false);
 	unmap_mapping_range(&dev->mapping, PMD_SIZE + PAGE_SIZE, PAGE_SIZE, 1);
 	ck_assert(pte_present(mm_leaf(HVA, &level)));
@@ -271,7 +272,7 @@ START_TEST(test_fsdax_6_15_refcounted)
 	mm_direct(KS_ERA_6_15);
 	pmem = ks_pmem_create("pmem0", PMEM_PFN, PMEM_NR);
 	file = ks_fsdax_file_create("f", pmem, PMEM_PFN, 4);
-	ks_mmap_file(mm, HVA, 4 * PAGE_SIZE, file, 0);
+	ks_mmap_file(mm, HVA, 4 * PAGE_SIZE, file, 0, PROT_READ | PROT_WRITE);
 	ck_assert_int_eq(pfn_to_page(PMEM_PFN)->_refcount, 0);
 	ks_populate(mm, HVA, 4 * PAGE_SIZE, true);
 	page = pfn_to_page(PMEM_PFN);
@@ -305,7 +306,7 @@ START_TEST(test_devdax_pud)
 
 	mm_direct(KS_ERA_5_2);
 	dev = ks_dev_dax_create("dax2.0", 0x100000, PUD_SIZE >> PAGE_SHIFT, PUD_SIZE);
-	ks_mmap_dev_dax(mm, HVA, PUD_SIZE, dev);
+	ks_mmap_dev_dax(mm, HVA, PUD_SIZE, dev, PROT_READ | PROT_WRITE);
 	ck_assert_uint_eq(vma_kernel_pagesize(find_vma(mm, HVA)), PUD_SIZE);
 	ck_assert(vma_is_dax(find_vma(mm, HVA)));
 	ck_assert_int_eq(get_user_pages_unlocked(HVA + PMD_SIZE, 1, &page, FOLL_WRITE), 1);

@@ -49,10 +49,10 @@ START_TEST(test_fast_dying_pgmap)
 
 	mm_direct(KS_ERA_5_2);
 	dev = ks_dev_dax_create("dax0.0", DAX_PFN, DAX_NR, PMD_SIZE);
-	ks_mmap_dev_dax(mm, HVA, PMD_SIZE, dev);
+	ks_mmap_dev_dax(mm, HVA, PMD_SIZE, dev, PROT_READ | PROT_WRITE);
 	pmem = ks_pmem_create("pmem0", PMEM_PFN, PMEM_NR);
 	file = ks_fsdax_file_create("f", pmem, PMEM_PFN, 4);
-	ks_mmap_file(mm, HVA + PUD_SIZE, 4 * PAGE_SIZE, file, 0);
+	ks_mmap_file(mm, HVA + PUD_SIZE, 4 * PAGE_SIZE, file, 0, PROT_READ | PROT_WRITE);
 	ks_populate(mm, HVA, PMD_SIZE, true);
 	ks_populate(mm, HVA + PUD_SIZE, 4 * PAGE_SIZE, true);
 
@@ -79,7 +79,7 @@ START_TEST(test_slow_pfnmap)
 	bool unlocked = false;
 
 	mm_direct(KS_ERA_5_2);
-	vma = ks_mmap_pfnmap(mm, HVA, 4 * PAGE_SIZE, 0xfd000);
+	vma = ks_mmap_pfnmap(mm, HVA, 4 * PAGE_SIZE, 0xfd000, PROT_READ | PROT_WRITE);
 	ck_assert_int_eq(get_user_pages_unlocked(HVA, 1, &page, 0), -EFAULT);
 	ck_assert_int_eq(get_user_pages_unlocked(HVA + PUD_SIZE, 1, &page, 0), -EFAULT);
 	ck_assert_int_eq(__get_user_pages_fast(HVA, 1, 0, &page), 0);
@@ -141,8 +141,9 @@ START_TEST(test_devdax_pmd_one_ref)
 
 	mm_direct(eras[_i]);
 	dev = ks_dev_dax_create("dax0.0", DAX_PFN, DAX_NR, PMD_SIZE);
-	ck_assert_ptr_null(ks_mmap_dev_dax(mm, HVA + PAGE_SIZE, PMD_SIZE, dev));
-	ks_mmap_dev_dax(mm, HVA, 2 * PMD_SIZE, dev);
+	ck_assert_ptr_null(ks_mmap_dev_dax(mm, HVA + PAGE_SIZE, PMD_SIZE, dev,
+					   PROT_READ | PROT_WRITE));
+	ks_mmap_dev_dax(mm, HVA, 2 * PMD_SIZE, dev, PROT_READ | PROT_WRITE);
 	ks_populate(mm, HVA, PMD_SIZE, false);
 	pgmap_count = dev->pgmap.ref.count;
 
@@ -179,10 +180,10 @@ START_TEST(test_devmap_pte)
 
 	mm_direct(KS_ERA_5_2);
 	dev = ks_dev_dax_create("dax1.0", DAX_PFN, 16, PAGE_SIZE);
-	ks_mmap_dev_dax(mm, HVA, 16 * PAGE_SIZE, dev);
+	ks_mmap_dev_dax(mm, HVA, 16 * PAGE_SIZE, dev, PROT_READ | PROT_WRITE);
 	pmem = ks_pmem_create("pmem0", PMEM_PFN, PMEM_NR);
 	file = ks_fsdax_file_create("f", pmem, PMEM_PFN + 8, 4);
-	ks_mmap_file(mm, HVA + PMD_SIZE, 4 * PAGE_SIZE, file, 0);
+	ks_mmap_file(mm, HVA + PMD_SIZE, 4 * PAGE_SIZE, file, 0, PROT_READ | PROT_WRITE);
 
 	ck_assert_int_eq(get_user_pages_unlocked(HVA + PAGE_SIZE, 1, &page, FOLL_WRITE), 1);
 	ck_assert_int_eq(page_ref_count(page), 2);
@@ -202,7 +203,7 @@ START_TEST(test_devmap_pte)
 	ck_assert_int_eq(pin_user_pages_unlocked(HVA + PMD_SIZE, 1, &page, FOLL_LONGTERM),
 			 -EOPNOTSUPP);
 	/* past the end of the file: SIGBUS */
-	ks_mmap_file(mm, HVA + 2 * PMD_SIZE, 8 * PAGE_SIZE, file, 0);
+	ks_mmap_file(mm, HVA + 2 * PMD_SIZE, 8 * PAGE_SIZE, file, 0, PROT_READ | PROT_WRITE);
 	ck_assert_int_eq(get_user_pages_unlocked(HVA + 2 * PMD_SIZE + 5 * PAGE_SIZE, 1, &page, 0),
 			 -EFAULT);
 	ck_ledger(PMEM_PFN, PMEM_NR);

@@ -53,7 +53,7 @@ START_TEST(test_munmap_errors)
 	ck_assert_int_eq(vm_munmap(mm, HVA, 0), -EINVAL);
 	ck_assert_int_eq(vm_munmap(mm, HVA, PAGE_SIZE), 0);
 	dev = ks_dev_dax_create("dax0.0", DAX_PFN, DAX_NR, PMD_SIZE);
-	ks_mmap_dev_dax(mm, HVA, 2 * PMD_SIZE, dev);
+	ks_mmap_dev_dax(mm, HVA, 2 * PMD_SIZE, dev, PROT_READ | PROT_WRITE);
 	ck_assert_int_eq(vm_munmap(mm, HVA + PAGE_SIZE, PAGE_SIZE), -EINVAL);
 	ck_assert_int_eq(vm_munmap(mm, HVA, PMD_SIZE + PAGE_SIZE), -EINVAL);
 	ck_assert_int_eq(do_mprotect(mm, HVA + 1, PAGE_SIZE, PROT_READ), -EINVAL);
@@ -146,7 +146,7 @@ START_TEST(test_mprotect)
 	ks_mmap_anon(mm, HVA, PMD_SIZE, VM_READ | VM_WRITE | VM_HUGEPAGE);
 	ks_populate(mm, HVA, PMD_SIZE, true);
 	dev = ks_dev_dax_create("dax0.0", DAX_PFN, DAX_NR, PMD_SIZE);
-	ks_mmap_dev_dax(mm, HVA + PUD_SIZE, PMD_SIZE, dev);
+	ks_mmap_dev_dax(mm, HVA + PUD_SIZE, PMD_SIZE, dev, PROT_READ | PROT_WRITE);
 	ks_populate(mm, HVA + PUD_SIZE, PMD_SIZE, false);
 	rec_register('A');
 
