@@ -52,8 +52,12 @@ void ks_ledger_add(struct ks_ref **refs, enum ks_owner_kind kind, uint64_t key,
 		   int nr);
 /* Drop the record of exactly @kind/@key, if there is one. */
 void ks_ledger_remove(struct ks_ref **refs, enum ks_owner_kind kind, uint64_t key);
-/* Drop one record per the put rule (@func names the put in the log's note). */
-void ks_ledger_put(struct ks_ref **refs, ks_obj_t obj, const char *func);
+/*
+ * Drop the record of the current owner context, else the thread's most
+ * recent one.  False, and a "refcount" violation naming @func, if the owner
+ * holds none: the record of whoever it belongs to stays.
+ */
+bool ks_ledger_put(struct ks_ref **refs, ks_obj_t obj, const char *func);
 int ks_ledger_count(const struct ks_ref *refs);
 
 /* ---- memremap.c ---- */

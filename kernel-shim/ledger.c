@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The reference ledger: who holds each reference of a page or a pgmap,
- * newest first.  A
- * reference taken is recorded for the current owner context (KS_OWNER(), by
- * default the thread, its step and its outermost function); a reference
- * dropped removes the context's record, else the thread's most recent one,
- * else the oldest one (with a note: somebody dropped a reference it did not
- * take).  The audit and the hang report read the ledger.
+ * newest first.  A reference taken is recorded for the current owner context
+ * (KS_OWNER(), by default the thread, its step and its outermost function); a
+ * reference dropped removes the context's record, else the thread's most
+ * recent one.  A put by an owner that holds none is a "refcount" violation:
+ * it drops a reference that belongs to someone else (the double put of a
+ * buggy variant).  The audit and the hang report read the ledger.
  */
 #include <string.h>
 
@@ -148,10 +148,12 @@ void ks_ledger_remove(struct ks_ref **refs, enum ks_owner_kind kind, uint64_t ke
 		}
 }
 
-void ks_ledger_put(struct ks_ref **refs, ks_obj_t obj, const char *func)
+bool ks_ledger_put(struct ks_ref **refs, ks_obj_t obj, const char *func)
 {
 	const struct ks_owner_ctx *ctx = ks_owner_cur();
 	struct ks_ref **link = NULL;
+	struct ks_buf b = { 0 };
+	char o[96];
 
 	if (ctx)
 		for (link = refs; *link; link = &(*link)->next)
@@ -159,18 +161,26 @@ void ks_ledger_put(struct ks_ref **refs, ks_obj_t obj, const char *func)
 				break;
 	if (!link || !*link)
 		link = ks_ledger_mine(refs);
-	if (!link && *refs) {
-		struct ks_buf b = { 0 };
-
-		for (link = refs; (*link)->next; link = &(*link)->next)
-			;	/* the oldest record */
-		ks_ref_describe(*link, &b);
-		ks_log_note(func, obj, "%s drops a reference it did not take: %s",
-			    ks_thread_name(ks_tid()), b.s);
-		ks_buf_free(&b);
-	}
-	if (link)
+	if (link) {
 		*link = (*link)->next;
+		return true;
+	}
+	/*
+	 * A put by someone who holds no reference takes one that belongs to
+	 * another owner: the count goes down, the record stays, and whoever
+	 * owns it will later put a reference that is already gone.
+	 */
+	ks_obj_format(obj, o, sizeof(o));
+	for (link = refs; *link; link = &(*link)->next) {
+		ks_buf_printf(&b, "%s", b.len ? "; " : "");
+		ks_ref_describe(*link, &b);
+	}
+	ks_violation("refcount", obj, "%s by %s on %s, which %s holds no reference on (its references: %s)",
+		     func, ks_thread_name(ks_tid()), o,
+		     ctx ? ks_owner_name(ctx->kind) : ks_thread_name(ks_tid()),
+		     b.len ? b.s : "none");
+	ks_buf_free(&b);
+	return false;
 }
 
 int ks_ledger_count(const struct ks_ref *refs)

@@ -327,7 +327,26 @@ void ks_page_ref_sub_ptes(struct page *page, int nr, const uint64_t *keys)
 	       head->_refcount);
 }
 
-/* Back to the allocator (v4.19 __put_single_page / __put_compound_page). */
+#define KS_MAX_FREE_HOOKS 4
+static void (*ks_free_hooks[KS_MAX_FREE_HOOKS])(unsigned long pfn, unsigned long nr);
+
+void ks_page_free_hook(void (*fn)(unsigned long pfn, unsigned long nr))
+{
+	int i;
+
+	for (i = 0; i < KS_MAX_FREE_HOOKS; i++)
+		if (!ks_free_hooks[i]) {
+			ks_free_hooks[i] = fn;
+			return;
+		}
+}
+
+/*
+ * Back to the allocator (v4.19 __put_single_page / __put_compound_page).
+ * The count reached 0, but an owner the ledger still records (a PTE whose
+ * reference a double put took) or a secondary MMU's mapping (the hooks)
+ * means the page is freed while still in use.
+ */
 static void ks_free_page(struct page *head)
 {
 	unsigned long i, nr = ks_test_bit(head, PG_head) ? 1UL << head->order : 1;
@@ -335,6 +354,16 @@ static void ks_free_page(struct page *head)
 	if (ks_test_bit(head, PG_reserved))
 		ks_violation("refcount", page_obj(head),
 			     "page 0x%lx freed with PG_reserved set (bad_page)", head->pfn);
+	if (head->refs) {
+		struct ks_buf b = { 0 };
+
+		ks_page_refs_describe(head, &b);
+		ks_violation("refcount", page_obj(head),
+			     "page 0x%lx freed while still referenced by %s", head->pfn, b.s);
+		ks_buf_free(&b);
+	}
+	for (i = 0; i < KS_MAX_FREE_HOOKS && ks_free_hooks[i]; i++)
+		ks_free_hooks[i](head->pfn, nr);
 	for (i = 1; i < nr; i++) {
 		struct page *tail = ks_pfn_page(head->pfn + i);
 

@@ -475,6 +475,17 @@ static const struct mmu_notifier_ops kvm_mmu_notifier_ops = {
 
 struct kvm *kvm_current;
 
+/* The VM lives in the run arena: a new run has none until its setup makes one. */
+static void kvm_current_reset(void)
+{
+	kvm_current = NULL;
+}
+
+__attribute__((constructor)) static void kvm_current_register(void)
+{
+	ks_on_run_begin(kvm_current_reset);
+}
+
 /* kvm_create_vm(): mmu_lock, the notifier on the VMM's mm. */
 struct kvm *kvm_create_vm(struct mm_struct *mm)
 {

@@ -43,9 +43,12 @@ static void kvm_oracle_reset(void)
 	kos = NULL;
 }
 
+static void kvm_oracle_page_freed(unsigned long pfn, unsigned long nr);
+
 __attribute__((constructor)) static void kvm_oracle_register(void)
 {
 	ks_on_run_begin(kvm_oracle_reset);
+	ks_page_free_hook(kvm_oracle_page_freed);
 }
 
 static struct kvm_oracle_state *kvm_oracle_state(void)
@@ -184,6 +187,33 @@ static void kvm_oracle_check_spte(struct kvm *kvm, struct kvm_oracle_state *s,
 			ks_violation("stale-spte", obj,
 				     "SPTE for gfn 0x%llx is writable but the PTE at hva 0x%lx is read-only",
 				     (unsigned long long)(gfn + i), hva);
+		return;
+	}
+}
+
+/*
+ * A page goes back to the allocator while an SPTE maps it: KVM holds no
+ * reference for an SPTE (4.19 .. 6.12), so the MMU notifier must have zapped
+ * it first; a guest access through it now reaches whatever the page becomes.
+ */
+static void kvm_oracle_page_freed(unsigned long pfn, unsigned long nr)
+{
+	struct kvm *kvm = kvm_current;
+	int i;
+
+	if (!kvm)
+		return;
+	for (i = 0; i < kvm->nr_present; i++) {
+		const struct kvm_spte_ref *ref = &kvm->present[i];
+		struct kvm_spte *sptep = kvm_spte_at(ref->slot, ref->gfn, ref->level);
+		unsigned long n = KVM_PAGES_PER_HPAGE(ref->level);
+
+		if (!sptep->present || sptep->pfn >= pfn + nr || pfn >= sptep->pfn + n)
+			continue;
+		ks_violation("refcount", KS_OBJ(KS_OBJ_PAGE, pfn),
+			     "page 0x%lx freed while the SPTE for gfn 0x%llx maps pfn 0x%llx",
+			     pfn, (unsigned long long)ref->gfn,
+			     (unsigned long long)sptep->pfn);
 		return;
 	}
 }

@@ -27,7 +27,7 @@ static inline void shim_direct_teardown(void)
 		      "page 0x%lx: refcount %d, ledger %d", (page)->pfn,	\
 		      (page)->_refcount, ks_page_nrefs(page))
 
-/* The message of the first violation of @oracle contains @text. */
+/* The message of some violation of @oracle contains @text. */
 static inline bool shim_violation_says(const char *oracle, const char *text)
 {
 	size_t i;
@@ -35,8 +35,8 @@ static inline bool shim_violation_says(const char *oracle, const char *text)
 	for (i = 0; i < ks_violation_count(); i++) {
 		const struct ks_violation *v = ks_violation_get(i);
 
-		if (!strcmp(v->oracle, oracle))
-			return strstr(v->msg, text) != NULL;
+		if (!strcmp(v->oracle, oracle) && strstr(v->msg, text))
+			return true;
 	}
 	return false;
 }

@@ -69,11 +69,14 @@ static void kvm_get_pfn(struct page *page)
 	get_page(page);
 }
 
-/* A put by a thread without a reference of its own drops the oldest record, with a note. */
-START_TEST(test_put_without_own_reference_is_noted)
+/*
+ * A put by a thread without a reference of its own takes one that belongs to
+ * another owner: a refcount violation naming who holds what, and the owner's
+ * record stays, so the page's count and its ledger now disagree.
+ */
+START_TEST(test_put_without_own_reference_is_a_violation)
 {
 	struct page *page = anon_page(PFN, 1);
-	long row;
 
 	{
 		KS_OWNER(KS_OWN_PTE, KS_OBJ(KS_OBJ_PTE, 0x42));
@@ -81,12 +84,32 @@ START_TEST(test_put_without_own_reference_is_noted)
 		get_page(page);
 	}
 	put_page(page);
-	ck_assert_str_eq(refs_of(page), "pte 0x42");
-	row = shim_log_find("put_page", 0);
-	ck_assert_int_ge(row, 0);
-	ck_assert_int_eq(ks_log_row(row)->kind, KS_ROW_NOTE);
-	ck_assert_ptr_nonnull(strstr(ks_log_row(row)->text,
-				     "main drops a reference it did not take: allocator ref"));
+	ck_assert_str_eq(refs_of(page), "pte 0x42; allocator ref");
+	ck_assert_int_eq(page->_refcount, 1);
+	ck_assert_violations("refcount", 1);
+	ck_assert(shim_violation_says("refcount",
+				      "put_page by main on page 0x1200, which main holds no reference on (its references: pte 0x42; allocator ref)"));
+	ks_audit();
+	ck_assert(shim_violation_says("audit", "refcount 1 but its owners account for 2"));
+}
+END_TEST
+
+/* A page freed while an owner still holds a reference (a double put) is reported. */
+START_TEST(test_free_with_owner_left_is_a_violation)
+{
+	struct page *page = anon_page(PFN, 0);
+
+	{
+		KS_OWNER(KS_OWN_PTE, KS_OBJ(KS_OBJ_PTE, 0x42));
+
+		page_ref_inc(page);
+	}
+	hva_to_pfn(page);
+	put_page(page);
+	put_page(page);		/* the second takes the PTE's reference */
+	ck_assert_int_eq(page->_refcount, 0);
+	ck_assert(shim_violation_says("refcount",
+				      "page 0x1200 freed while still referenced by pte 0x42"));
 }
 END_TEST
 
@@ -121,8 +144,13 @@ START_TEST(test_put_drops_matching_record)
 	ck_assert_str_eq(refs_of(page), "allocator ref");
 	ck_assert_int_eq(shim_log_notes("put_page"), 0);
 	ck_assert_ledger(page);
-	put_page(page);
+	{
+		KS_OWNER(KS_OWN_ALLOC, 0);
+
+		put_page(page);
+	}
 	ck_assert_str_eq(refs_of(page), "no references");
+	ck_assert_int_eq(ks_violation_count(), 0);
 }
 END_TEST
 
@@ -294,7 +322,8 @@ static Suite *ledger_suite(void)
 	TCase *tc = tcase_create("ledger");
 
 	tcase_add_checked_fixture(tc, shim_direct_setup, shim_direct_teardown);
-	tcase_add_test(tc, test_put_without_own_reference_is_noted);
+	tcase_add_test(tc, test_put_without_own_reference_is_a_violation);
+	tcase_add_test(tc, test_free_with_owner_left_is_a_violation);
 	tcase_add_test(tc, test_put_drops_matching_record);
 	tcase_add_test(tc, test_ref_transfer);
 	tcase_add_test(tc, test_ref_describe_kinds);

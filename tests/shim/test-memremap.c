@@ -44,6 +44,14 @@ static bool logged_on(const char *func, ks_obj_t obj)
 
 /* ---- failure paths ---- */
 
+/* Drop the memmap's idle reference of @page, as memunmap_pages() does. */
+static void memmap_put(struct page *page)
+{
+	KS_OWNER(KS_OWN_MEMMAP, 0);
+
+	put_page(page);
+}
+
 /* get_dev_pagemap() fails once the pgmap is dying; a live one is referenced per lookup. */
 START_TEST(test_get_dev_pagemap_after_kill)
 {
@@ -74,13 +82,13 @@ START_TEST(test_devdax_overput_warns_5_18)
 	ks_era_select(KS_ERA_5_18);
 	devdax();
 	page = pfn_to_page(DEV);
-	put_page(page);
+	memmap_put(page);
 	ck_assert_int_eq(page->_refcount, 0);
 	ck_assert_violations("warn", 1);
 	ck_assert(shim_violation_says("warn", "free_zone_device_page without ops->page_free"));
-	put_page(pfn_to_page(DEV + 1));
+	memmap_put(pfn_to_page(DEV + 1));
 	ck_assert_violations("warn", 1);
-	put_page(page);
+	memmap_put(page);
 	ck_assert_violations("refcount", 1);
 }
 END_TEST
@@ -172,7 +180,7 @@ START_TEST(test_page_to_zero_puts_pgmap)
 	get_page(page);
 	put_page(page);
 	ck_assert_int_eq(pgmap->ref.count, 1 + PAGES_PER_SECTION);
-	put_page(page);
+	memmap_put(page);
 	ck_assert_int_eq(page->_refcount, 0);
 	ck_assert_int_eq(pgmap->ref.count, PAGES_PER_SECTION);
 	ck_assert(logged_on("percpu_ref_put", KS_OBJ(KS_OBJ_PGMAP, pgmap->id)));
@@ -212,7 +220,7 @@ START_TEST(test_fsdax_drop_to_zero_5_18)
 	ks_era_select(KS_ERA_5_18);
 	pgmap_create(MEMORY_DEVICE_FS_DAX, 16, 0);
 	page = pfn_to_page(DEV);
-	put_page(page);
+	memmap_put(page);
 	ck_assert_int_eq(page->_refcount, 0);
 	ck_assert_int_eq(ks_violation_count(), 0);
 	SetPageDirty(page);
@@ -228,7 +236,7 @@ START_TEST(test_devdax_reset_6_15)
 	ks_era_select(KS_ERA_6_15);
 	devdax();
 	page = pfn_to_page(DEV);
-	put_page(page);
+	memmap_put(page);
 	ck_assert_int_eq(page->_refcount, 1);
 	ck_assert_ledger(page);
 	ck_assert(logged_on("free_zone_device_folio", KS_OBJ(KS_OBJ_PAGE, DEV)));

@@ -18,7 +18,7 @@
 static struct page *anon_page(unsigned long pfn, int refcount)
 {
 	const struct ks_page_init init = {
-		.refcount = refcount, .own = KS_OWN_ALLOC, .owner = "anon",
+		.refcount = refcount, .own = KS_OWN_THREAD, .owner = "anon",
 	};
 
 	return ks_page_setup(pfn, &init);
@@ -28,7 +28,7 @@ static struct page *thp_page(unsigned long pfn, bool thp)
 {
 	const struct ks_page_init init = {
 		.order = HPAGE_PMD_ORDER, .compound = true, .thp = thp,
-		.refcount = 1, .own = KS_OWN_ALLOC, .owner = "anon",
+		.refcount = 1, .own = KS_OWN_THREAD, .owner = "anon",
 	};
 
 	return ks_page_setup(pfn, &init);
@@ -100,7 +100,7 @@ END_TEST
 START_TEST(test_free_reserved_page)
 {
 	const struct ks_page_init init = {
-		.refcount = 1, .reserved = true, .own = KS_OWN_ALLOC,
+		.refcount = 1, .reserved = true, .own = KS_OWN_THREAD,
 	};
 	struct page *page = ks_page_setup(PFN, &init);
 
