@@ -13,7 +13,7 @@
 void init_completion(struct completion *x, const char *name)
 {
 	x->done = 0;
-	x->obj = ks_obj_named(KS_OBJ_COMPLETION, name);
+	x->obj = ks_obj_named_value(KS_OBJ_COMPLETION, name, &x->done, sizeof(x->done));
 	x->explain = NULL;
 	x->explain_arg = NULL;
 }

@@ -50,7 +50,12 @@ struct dev_dax *ks_dev_dax_create(const char *name, unsigned long start_pfn,
 	while ((PAGE_SIZE << dev_dax->pgmap.vmemmap_shift) < align)
 		dev_dax->pgmap.vmemmap_shift++;
 	ks_buf_printf(&b, "%s alive", name);
-	dev_dax->alive_obj = ks_obj_named(KS_OBJ_VAR, b.s);
+	dev_dax->alive_obj = ks_obj_named_value(KS_OBJ_VAR, b.s, &dev_dax->alive,
+						sizeof(dev_dax->alive));
+	b.len = 0;
+	ks_buf_printf(&b, "%s srcu", name);
+	dev_dax->srcu_obj = ks_obj_named_value(KS_OBJ_VAR, b.s, &dev_dax->srcu_readers,
+					       sizeof(dev_dax->srcu_readers));
 	ks_buf_free(&b);
 	ks_mapping_init(&dev_dax->mapping, name);
 	memremap_pages(&dev_dax->pgmap, 0);
@@ -87,14 +92,14 @@ bool dax_alive(struct dev_dax *dev_dax)
 /* 4.19 dax_read_lock()/dax_read_unlock(): an SRCU read section of the device. */
 void dax_read_lock(struct dev_dax *dev_dax)
 {
-	ks_sched_point(dev_dax->alive_obj, KS_INC);
+	ks_sched_point(dev_dax->srcu_obj, KS_INC);
 	dev_dax->srcu_readers++;
 }
 
 void dax_read_unlock(struct dev_dax *dev_dax)
 {
 	/* Like the lock, commutes with other readers; kill_dax() waits on it. */
-	ks_sched_point(dev_dax->alive_obj, KS_INC);
+	ks_sched_point(dev_dax->srcu_obj, KS_INC);
 	dev_dax->srcu_readers--;
 }
 
@@ -128,7 +133,7 @@ static void kill_dax(struct dev_dax *dev_dax)
 	ks_sched_point(dev_dax->alive_obj, KS_WRITE);
 	dev_dax->alive = false;
 	ks_log("kill_dax", dev_dax->alive_obj, KS_V_BOOL, true, false);
-	ks_sched_wait(dev_dax->alive_obj, KS_WAIT, &w);
+	ks_sched_wait(dev_dax->srcu_obj, KS_WAIT, &w);
 }
 
 /* 4.19 drivers/dax/device.c: kill_dev_dax(). */

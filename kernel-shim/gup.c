@@ -321,6 +321,7 @@ static long __get_user_pages(struct mm_struct *mm, unsigned long start,
 				break;
 			ks_retry();
 		}
+		ks_loop_end();
 		if (err)
 			return i ? i : err;
 		pages[i] = page;

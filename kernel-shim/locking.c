@@ -344,7 +344,7 @@ bool ks_irqs_off_elsewhere(void)
 static void ks_locking_reset(void)
 {
 	memset(ks_atomic, 0, sizeof(ks_atomic));
-	ks_irq = ks_obj_named(KS_OBJ_VAR, "irq");
+	ks_irq = ks_obj_named_sync(KS_OBJ_VAR, "irq");
 }
 
 static void __attribute__((constructor)) ks_locking_init(void)

@@ -224,7 +224,16 @@ static void ks_memmap_reset(void)
 	ks_sect_tail = &ks_sect_all;
 }
 
+/* A section's value for a retry loop's await: present, and how much of it is freed. */
+static uint64_t ks_section_value(uint64_t nr)
+{
+	struct ks_section *s = ks_section_find((unsigned long)nr);
+
+	return s ? (uint64_t)s->sec.present | (uint64_t)s->nr_freed << 1 : 0;
+}
+
 static void __attribute__((constructor)) ks_memmap_init(void)
 {
 	ks_on_run_begin(ks_memmap_reset);
+	ks_obj_value_register(KS_OBJ_SECTION, ks_section_value);
 }

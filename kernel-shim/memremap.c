@@ -399,8 +399,21 @@ static void ks_memremap_reset(void)
 	ks_npgmaps = 0;
 }
 
+/* A pgmap's value for a retry loop's await: its count, state and look-up. */
+static uint64_t ks_pgmap_value(uint64_t id)
+{
+	struct ks_pgmap_entry *e;
+
+	for (e = ks_pgmaps; e; e = e->next)
+		if ((uint64_t)e->pgmap->id == id)
+			return (uint64_t)e->pgmap->ref.count << 8 |
+			       (uint64_t)e->pgmap->ref.state << 1 | e->tracked;
+	return 0;
+}
+
 static void __attribute__((constructor)) ks_memremap_init(void)
 {
 	ks_on_run_begin(ks_memremap_reset);
 	ks_obj_kind_register(KS_OBJ_PGMAP, ks_pgmap_obj_format);
+	ks_obj_value_register(KS_OBJ_PGMAP, ks_pgmap_value);
 }

@@ -411,6 +411,35 @@ void put_page_refs(struct page *page, int nr)
 	ks_put_refs(page, nr, __func__);
 }
 
+/* ---- the value a retry loop's await compares ---- */
+
+static uint64_t ks_fold(uint64_t h, uint64_t v)
+{
+	return (h ^ v) * 0x100000001b3ULL;
+}
+
+/* Everything the shim's readers of a struct page look at. */
+static uint64_t ks_page_value(uint64_t pfn)
+{
+	struct page *page = ks_pfn_page_last((unsigned long)pfn);
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	if (!page)
+		return 0;
+	h = ks_fold(h, page->flags);
+	h = ks_fold(h, (uint32_t)page->_refcount);
+	h = ks_fold(h, (uint32_t)page->_mapcount);
+	h = ks_fold(h, page->head ? page->head->pfn : 0);
+	h = ks_fold(h, page->order | (uint64_t)page->thp << 8 |
+			 (uint64_t)ks_page_gone(page) << 9);
+	return ks_fold(h, (uint64_t)(uintptr_t)page->pgmap);
+}
+
+__attribute__((constructor)) static void ks_page_register(void)
+{
+	ks_obj_value_register(KS_OBJ_PAGE, ks_page_value);
+}
+
 /* ---- world building ---- */
 
 struct page *ks_page_setup(unsigned long pfn, const struct ks_page_init *init)

@@ -121,10 +121,13 @@ static void ks_pgtable_reset(void)
 	ks_pt_serial = 0;
 }
 
+static uint64_t ks_pte_value(uint64_t index);
+
 __attribute__((constructor)) static void ks_pgtable_register(void)
 {
 	ks_vfmt_register(KS_V_PTE, ks_pte_format);
 	ks_obj_kind_register(KS_OBJ_PTE, ks_pte_obj_format);
+	ks_obj_value_register(KS_OBJ_PTE, ks_pte_value);
 	ks_on_run_begin(ks_pgtable_reset);
 }
 
@@ -334,6 +337,19 @@ bool lookup_address_in_mm(struct mm_struct *mm, unsigned long address,
 	} while (!leaf);
 	/* A none PUD or PMD entry returns NULL; a none PTE is still returned. */
 	return *level == PG_LEVEL_4K || !pte_none(*pte);
+}
+
+/* An entry's value for a retry loop's await: what is in the entry of that key now. */
+static uint64_t ks_pte_value(uint64_t index)
+{
+	struct mm_struct *mm = ks_mm_by_id((int)(index >> KS_PTE_MM_SHIFT));
+	unsigned long addr = (unsigned long)(index & (KS_TASK_SIZE - 1) & PAGE_MASK);
+	struct ks_pt *pt;
+
+	if (!mm)
+		return 0;
+	pt = ks_pt_lookup(mm, addr, (int)(index & 3), false);
+	return pt ? pt->ent[ks_pt_index(pt, addr)].val : 0;
 }
 
 /* ---- the ledger's question ----------------------------------------------------------------- */

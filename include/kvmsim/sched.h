@@ -57,6 +57,24 @@ static inline uint64_t ks_obj_index(ks_obj_t obj)
 
 /* A fresh object of @kind in this run, printed as @name (copied). */
 ks_obj_t ks_obj_named(enum ks_obj_kind kind, const char *name);
+/* The same, whose value (for retry-loop awaits) is the @size bytes at @value. */
+ks_obj_t ks_obj_named_value(enum ks_obj_kind kind, const char *name,
+			    const void *value, size_t size);
+/*
+ * The same, for state that orders threads but never steers what they do
+ * (interrupts off): like a lock, a retry loop's await ignores it.
+ */
+ks_obj_t ks_obj_named_sync(enum ks_obj_kind kind, const char *name);
+
+/*
+ * The value of an object, as a retry loop's await compares it: a function
+ * per kind for unnamed objects (a page's count and flags, an entry's value),
+ * the bytes given to ks_obj_named_value(), else how many times the object
+ * was written in this run.  No scheduling point.
+ */
+typedef uint64_t (*ks_obj_value_fn)(uint64_t index);
+void ks_obj_value_register(enum ks_obj_kind kind, ks_obj_value_fn fn);
+uint64_t ks_obj_value(ks_obj_t obj);
 
 /* "page 0x1200", "pte 0x7f0000200000/2M", "lock mmu_lock", ... */
 size_t ks_obj_format(ks_obj_t obj, char *buf, size_t len);
@@ -127,14 +145,29 @@ void ks_sched_point(ks_obj_t obj, enum ks_access acc);
 void ks_sched_wait(ks_obj_t obj, enum ks_access acc, const struct ks_wait *w);
 
 /*
- * Call at the top of every iteration of a retry loop (the fault path's
- * mmu_notifier_retry loop, gup's fault-in loop).  Past the run's loop bound
- * the thread awaits a write by another thread to an object its previous
- * iteration read; until then it is not enabled.
+ * Retry loops (the fault path's mmu_notifier_retry loop, gup's fault-in
+ * loop):
+ *
+ *	ks_loop_begin();
+ *	for (;;) {
+ *		... one iteration ...
+ *		if (done)
+ *			break;
+ *		ks_retry();
+ *	}
+ *	ks_loop_end();
+ *
+ * Past the run's loop bound, an iteration that left every object it touched
+ * as it found it is a spin: the thread is not enabled again until one of
+ * those objects changes (locks and interrupts aside), as a spinning CPU
+ * would make no progress until then.  An iteration that left a change behind
+ * (a reference it leaked) awaits the same way, but the run is then "cut by
+ * the loop bound": more iterations could add more, and the search that
+ * contains it is bounded.  Loops nest (KS_MAX_LOOP_DEPTH).
  */
-void ks_retry(void);
-/* Call once before a retry loop's first iteration: resets its count. */
 void ks_loop_begin(void);
+void ks_retry(void);
+void ks_loop_end(void);
 
 /* Zeroed memory that lives until the end of the current run. */
 void *ks_alloc(size_t size);

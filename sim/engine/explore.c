@@ -9,8 +9,8 @@
  * sleep set the node was entered with.  The next run replays the decisions
  * above the deepest node with something left and takes its next thread.
  * The first choice at a new node continues the thread that took the last
- * step when it can: the first run is preemption-free, and so are most
- * counterexamples' prefixes.
+ * step when it can, else the next one in round-robin order: the first run
+ * is preemption-free and fair, and so are most counterexamples' prefixes.
  */
 #include <string.h>
 
@@ -45,11 +45,24 @@ static bool ks_explore_next(struct ks_search *s)
 	return false;
 }
 
+/*
+ * The thread to continue with: the one that took the last step, else the
+ * next one after it in round-robin order, so that a thread that blocks (a
+ * retry loop awaiting) hands over to the others in turn and no runnable
+ * thread is starved by two that keep waking each other.
+ */
 static int ks_explore_prefer(const struct ks_search *s, uint32_t d, uint32_t elig)
 {
-	if (d > 0 && (elig & KS_BIT(s->dec[d - 1])))
-		return s->dec[d - 1];
-	return __builtin_ctz(elig);
+	uint32_t after;
+	int last;
+
+	if (!d)
+		return __builtin_ctz(elig);
+	last = s->dec[d - 1];
+	if (elig & KS_BIT(last))
+		return last;
+	after = elig & ~(KS_BIT(last + 1) - 1);
+	return __builtin_ctz(after ? after : elig);
 }
 
 static int ks_dfs_choose(struct ks_search *s, uint32_t d, uint32_t en)

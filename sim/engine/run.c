@@ -185,13 +185,129 @@ static const char *const ks_kind_names[KS_OBJ_NR] = {
 	[KS_OBJ_VAR] = "var",
 };
 
-ks_obj_t ks_obj_named(enum ks_obj_kind kind, const char *name)
+static ks_obj_t ks_obj_named_new(enum ks_obj_kind kind, const char *name,
+				  const void *value, size_t size, bool sync)
 {
 	struct ks_runner *r = ks_cur;
 
 	KS_GROW(r->names, r->nnames, r->names_cap);
-	r->names[r->nnames] = ks_strdup(name);
+	r->names[r->nnames] = (struct ks_named){
+		.name = ks_strdup(name), .value = value,
+		.size = (uint8_t)(size > 8 ? 8 : size),
+		.sync = sync || kind == KS_OBJ_LOCK,
+	};
 	return KS_OBJ(kind, KS_NAMED_BIT | r->nnames++);
+}
+
+ks_obj_t ks_obj_named(enum ks_obj_kind kind, const char *name)
+{
+	return ks_obj_named_new(kind, name, NULL, 0, false);
+}
+
+ks_obj_t ks_obj_named_value(enum ks_obj_kind kind, const char *name,
+			    const void *value, size_t size)
+{
+	return ks_obj_named_new(kind, name, value, size, false);
+}
+
+ks_obj_t ks_obj_named_sync(enum ks_obj_kind kind, const char *name)
+{
+	return ks_obj_named_new(kind, name, NULL, 0, true);
+}
+
+static const struct ks_named *ks_named_of(ks_obj_t obj)
+{
+	uint64_t idx = ks_obj_index(obj);
+
+	if (!ks_cur || !(idx & KS_NAMED_BIT) || (idx & ~KS_NAMED_BIT) >= ks_cur->nnames)
+		return NULL;
+	return &ks_cur->names[idx & ~KS_NAMED_BIT];
+}
+
+/* ---- object values (for retry-loop awaits) ---------------------------------- */
+
+static ks_obj_value_fn ks_obj_val[KS_OBJ_NR];
+
+void ks_obj_value_register(enum ks_obj_kind kind, ks_obj_value_fn fn)
+{
+	ks_obj_val[kind] = fn;
+}
+
+/* The write count of @obj: a slot of the version table, made if @create. */
+static struct ks_version *ks_version_slot(struct ks_runner *r, ks_obj_t obj, bool create)
+{
+	uint32_t i;
+
+	if (!r->versions_mask) {
+		if (!create)
+			return NULL;
+		r->versions_mask = 63;
+		r->versions = calloc(64, sizeof(*r->versions));
+		if (!r->versions) {
+			fprintf(stderr, "kvmsim: out of memory\n");
+			abort();
+		}
+	}
+	for (i = (uint32_t)(obj * 0x9e3779b97f4a7c15ULL >> 40) & r->versions_mask;
+	     r->versions[i].obj; i = (i + 1) & r->versions_mask)
+		if (r->versions[i].obj == obj)
+			return &r->versions[i];
+	if (!create)
+		return NULL;
+	if (2 * (r->nversions + 1) > r->versions_mask) {
+		struct ks_version *old = r->versions;
+		uint32_t n = r->versions_mask + 1, j;
+
+		r->versions_mask = 2 * n - 1;
+		r->versions = calloc(2 * n, sizeof(*r->versions));
+		if (!r->versions) {
+			fprintf(stderr, "kvmsim: out of memory\n");
+			abort();
+		}
+		r->nversions = 0;
+		for (j = 0; j < n; j++)
+			if (old[j].obj)
+				*ks_version_slot(r, old[j].obj, true) = old[j];
+		free(old);
+		return ks_version_slot(r, obj, true);
+	}
+	r->nversions++;
+	r->versions[i].obj = obj;
+	return &r->versions[i];
+}
+
+static bool ks_obj_has_value(ks_obj_t obj)
+{
+	const struct ks_named *nm = ks_named_of(obj);
+
+	if (nm)
+		return nm->value != NULL;
+	return ks_obj_kind(obj) < KS_OBJ_NR && ks_obj_val[ks_obj_kind(obj)];
+}
+
+uint64_t ks_obj_value(ks_obj_t obj)
+{
+	const struct ks_named *nm = ks_named_of(obj);
+	struct ks_version *v;
+	enum ks_obj_kind kind = ks_obj_kind(obj);
+
+	if (nm && nm->value) {
+		uint64_t x = 0;
+
+		memcpy(&x, nm->value, nm->size);
+		return x;
+	}
+	if (!nm && kind < KS_OBJ_NR && ks_obj_val[kind])
+		return ks_obj_val[kind](ks_obj_index(obj));
+	v = ks_cur ? ks_version_slot(ks_cur, obj, false) : NULL;
+	return v ? v->n : 0;
+}
+
+static bool ks_obj_is_sync(ks_obj_t obj)
+{
+	const struct ks_named *nm = ks_named_of(obj);
+
+	return ks_obj_kind(obj) == KS_OBJ_LOCK || (nm && nm->sync);
 }
 
 void ks_obj_kind_register(enum ks_obj_kind kind, ks_obj_fmt_fn fn)
@@ -211,7 +327,7 @@ size_t ks_obj_format(ks_obj_t obj, char *buf, size_t len)
 	else if (idx & KS_NAMED_BIT) {
 		uint64_t i = idx & ~KS_NAMED_BIT;
 		const char *name = ks_cur && i < ks_cur->nnames ?
-				   ks_cur->names[i] : "?";
+				   ks_cur->names[i].name : "?";
 
 		n = snprintf(buf, len, "%s %s", kname, name);
 	} else if (kind < KS_OBJ_NR && ks_obj_fmt[kind])
@@ -327,11 +443,11 @@ int ks_thread_spawn(const char *name, void (*fn)(void *), void *arg)
 	t->name = ks_strdup(name);
 	t->fn = fn;
 	t->arg = arg;
-	t->finished = t->killed = t->awaiting = false;
-	t->in_loop = t->in_await = t->stale = false;
+	t->finished = t->killed = false;
+	t->in_await = t->await_any = t->await_woken = false;
 	t->wait = NULL;
-	t->iter = t->nreads = 0;
-	t->reads_overflow = false;
+	t->nloops = 0;
+	t->nwake = 0;
 	t->nframes = 0;
 	t->next = (struct ks_event){ .tid = tid, .obj = 0, .acc = KS_READ };
 	ks_ctx_prepare(&t->ctx, ks_thread_entry, t);
@@ -405,11 +521,42 @@ void ks_sched_wait(ks_obj_t obj, enum ks_access acc, const struct ks_wait *w)
 	t->wait = NULL;
 }
 
+/* ---- retry loops ---------------------------------------------------------------
+ *
+ * A retry loop's iteration is one pass of the kernel's loop: the fault
+ * handler from the mmu_notifier_seq read to the retry check, gup's
+ * follow_page_mask() and faultin_page().  Unbounded, a loop whose exit
+ * another thread holds back (an invalidation in progress) makes every run
+ * infinite.  So, past the run's loop bound:
+ *
+ *  - an iteration that found every object of its footprint as it left it
+ *    (locks and interrupts aside: they order threads, they never steer them)
+ *    is a spin: done again now, it would do the same.  The thread awaits:
+ *    it is not enabled until one of those objects has another value, and
+ *    then runs its next iteration.  This is the spin-assume of GenMC
+ *    (Kokologiannakis et al., OOPSLA 2019) for iterations whose writes
+ *    cancel out (a reference taken and put, a lock taken and released).
+ *  - an iteration that changed its footprint (gup faulted the page in), or
+ *    found it changed by another thread, may go differently next time: it
+ *    iterates again.  After twice the loop bound in a row of those, it
+ *    awaits all the same, and the run is cut by the loop bound: a loop that
+ *    leaks a reference per iteration, or two spinning threads that keep
+ *    disturbing each other (a livelock), would go on forever.
+ *
+ * The values compared are ks_obj_value()'s.
+ */
+
 static bool ks_await_ready(const void *arg)
 {
 	const struct ks_thread *t = arg;
+	unsigned i;
 
-	return !t->awaiting;
+	if (t->await_woken)
+		return true;
+	for (i = 0; i < t->nwake; i++)
+		if (ks_obj_value(t->wake[i]) != t->wake_val[i])
+			return true;
+	return false;
 }
 
 static void ks_await_explain(const void *arg, struct ks_buf *out)
@@ -418,89 +565,181 @@ static void ks_await_explain(const void *arg, struct ks_buf *out)
 	char o[64];
 	unsigned i;
 
-	ks_buf_printf(out, "retry loop past its bound awaits a write to");
-	for (i = 0; i < t->nreads; i++) {
-		ks_obj_format(t->reads[i], o, sizeof(o));
+	ks_buf_printf(out, "retry loop past its bound waits for a change to");
+	for (i = 0; i < t->nwake; i++) {
+		ks_obj_format(t->wake[i], o, sizeof(o));
 		ks_buf_printf(out, "%s %s", i ? "," : "", o);
 	}
-	if (t->reads_overflow)
-		ks_buf_printf(out, ", and more (any write wakes it)");
-	if (!t->nreads)
-		ks_buf_printf(out, " nothing (its last iteration read no shared object)");
+	if (t->await_any)
+		ks_buf_printf(out, "%s any object another thread writes (its footprint overflowed)",
+			      t->nwake ? ", or" : "");
+	else if (!t->nwake)
+		ks_buf_printf(out, " nothing (its last iteration touched no shared object)");
 }
 
 void ks_loop_begin(void)
 {
 	struct ks_runner *r = ks_cur;
 	struct ks_thread *t = ks_self();
+	struct ks_loop *lp;
 
 	if (!t || r->in_oracle)
 		return;
-	t->in_loop = true;
+	if (t->nloops++ >= KS_MAX_LOOP_DEPTH)
+		return;		/* deeper loops are not tracked: see ks_retry() */
 	r->loop_mask |= UINT32_C(1) << r->cur;
-	t->iter = 0;
-	t->nreads = 0;
-	t->reads_overflow = false;
-	t->stale = false;
+	lp = &t->loops[t->nloops - 1];
+	lp->iter = 0;
+	lp->changes = 0;
+	lp->n = 0;
+	lp->overflow = false;
+}
+
+void ks_loop_end(void)
+{
+	struct ks_runner *r = ks_cur;
+	struct ks_thread *t = ks_self();
+
+	if (!t || r->in_oracle || !t->nloops)
+		return;
+	if (!--t->nloops)
+		r->loop_mask &= ~(UINT32_C(1) << r->cur);
+}
+
+/* Past the bound: what the iteration of @lp leaves for the next one. */
+enum ks_iter_end {
+	KS_ITER_SPIN,		/* nothing changed: await */
+	KS_ITER_EFFECT,		/* it changed its footprint itself */
+	KS_ITER_DISTURBED,	/* another thread changed its footprint */
+};
+
+static enum ks_iter_end ks_iter_classify(const struct ks_loop *lp)
+{
+	enum ks_iter_end end = KS_ITER_SPIN;
+	unsigned i;
+
+	if (lp->overflow)
+		return KS_ITER_EFFECT;
+	for (i = 0; i < lp->n; i++) {
+		const struct ks_loop_obj *e = &lp->fp[i];
+
+		if ((e->flags & KS_LOOP_SYNC) || ks_obj_value(e->obj) == e->pre)
+			continue;
+		if ((e->flags & KS_LOOP_OTHER) || !(e->flags & KS_LOOP_WROTE))
+			return KS_ITER_DISTURBED;
+		end = KS_ITER_EFFECT;
+	}
+	return end;
+}
+
+static void ks_await(struct ks_runner *r, struct ks_thread *t, const struct ks_loop *lp)
+{
+	struct ks_wait w = {
+		.ready = ks_await_ready,
+		.explain = ks_await_explain,
+		.arg = t,
+	};
+	unsigned i;
+
+	t->nwake = 0;
+	for (i = 0; i < lp->n; i++) {
+		if (lp->fp[i].flags & KS_LOOP_SYNC)
+			continue;
+		t->wake[t->nwake] = lp->fp[i].obj;
+		t->wake_val[t->nwake++] = ks_obj_value(lp->fp[i].obj);
+	}
+	t->await_any = lp->overflow;
+	t->await_woken = false;
+	t->in_await = true;
+	ks_sched_wait(t->nwake ? t->wake[0] : 0, KS_WAIT, &w);
+	t->in_await = false;
+	t->nwake = 0;
+	t->await_any = false;
 }
 
 void ks_retry(void)
 {
 	struct ks_runner *r = ks_cur;
 	struct ks_thread *t = ks_self();
+	struct ks_loop *lp;
 
-	if (!t || r->direct || r->in_oracle)
+	if (!t || r->direct || r->in_oracle || !t->nloops)
 		return;
-	/*
-	 * A write since the iteration's reads may change the next iteration's
-	 * outcome: awaiting one more write would hide that outcome (a false hang).
-	 */
-	if (++t->iter >= r->opts.loop_bound && !t->stale) {
-		struct ks_wait w = {
-			.ready = ks_await_ready,
-			.explain = ks_await_explain,
-			.arg = t,
-		};
-
-		t->awaiting = true;
-		t->in_await = true;
-		ks_sched_wait(t->nreads ? t->reads[t->nreads - 1] : 0, KS_WAIT, &w);
-		t->in_await = false;
+	if (t->nloops > KS_MAX_LOOP_DEPTH) {
+		/* An untracked loop cannot await soundly: cut the run at its bound. */
+		r->cut = true;
+		return;
 	}
-	t->nreads = 0;
-	t->reads_overflow = false;
-	t->stale = false;
+	lp = &t->loops[t->nloops - 1];
+	if (++lp->iter >= r->opts.loop_bound) {
+		bool spin = ks_iter_classify(lp) == KS_ITER_SPIN;
+
+		if (!spin && ++lp->changes <= KS_LOOP_CHANGES) {
+			/* the world moved: the next iteration may go differently */
+		} else {
+			if (!spin)
+				r->loop_cut = true;
+			ks_await(r, t, lp);
+			lp->changes = 0;
+		}
+	}
+	lp->n = 0;
+	lp->overflow = false;
 }
 
-static void ks_note_read(struct ks_thread *t, ks_obj_t obj)
+/* The stepping thread @t is about to take @ev: add it to its loops' footprints. */
+static void ks_loop_note(struct ks_thread *t, const struct ks_event *ev)
 {
+	uint8_t flag = ks_access_is_write(ev->acc) ? KS_LOOP_WROTE : KS_LOOP_READ;
+	int d, nloops = t->nloops < KS_MAX_LOOP_DEPTH ? t->nloops : KS_MAX_LOOP_DEPTH;
+	bool have = false;
+	uint64_t pre = 0;
 	unsigned i;
 
-	for (i = 0; i < t->nreads; i++)
-		if (t->reads[i] == obj)
-			return;
-	if (t->nreads < KS_MAX_READS)
-		t->reads[t->nreads++] = obj;
-	else
-		t->reads_overflow = true;
+	if (!ev->obj || t->in_await)
+		return;
+	for (d = 0; d < nloops; d++) {
+		struct ks_loop *lp = &t->loops[d];
+
+		for (i = 0; i < lp->n && lp->fp[i].obj != ev->obj; i++)
+			;
+		if (i < lp->n) {
+			lp->fp[i].flags |= flag;
+			continue;
+		}
+		if (lp->n == KS_MAX_FOOTPRINT) {
+			lp->overflow = true;
+			continue;
+		}
+		if (!have) {
+			pre = ks_obj_value(ev->obj);
+			have = true;
+		}
+		lp->fp[lp->n++] = (struct ks_loop_obj){
+			.obj = ev->obj, .pre = pre,
+			.flags = (uint8_t)(flag | (ks_obj_is_sync(ev->obj) ? KS_LOOP_SYNC : 0)),
+		};
+	}
 }
 
-/* A write by @tid to @obj wakes the other threads' retry loops that read it. */
+/* A write by @tid to @obj: other threads' loops that touched it learn of it. */
 static void ks_note_write(struct ks_runner *r, int tid, ks_obj_t obj)
 {
 	uint32_t mask = r->loop_mask & ~(UINT32_C(1) << tid);
-	unsigned j;
+	unsigned i;
+	int d;
 
 	while (mask) {
 		struct ks_thread *t = &r->threads[__builtin_ctz(mask)];
+		int nloops = t->nloops < KS_MAX_LOOP_DEPTH ? t->nloops : KS_MAX_LOOP_DEPTH;
 
 		mask &= mask - 1;
-		for (j = 0; j < t->nreads; j++)
-			if (t->reads_overflow || t->reads[j] == obj) {
-				t->awaiting = false;
-				t->stale = true;
-				break;
-			}
+		if (t->await_any)
+			t->await_woken = true;
+		for (d = 0; d < nloops; d++)
+			for (i = 0; i < t->loops[d].n; i++)
+				if (t->loops[d].fp[i].obj == obj)
+					t->loops[d].fp[i].flags |= KS_LOOP_OTHER;
 	}
 }
 
@@ -769,6 +1008,7 @@ void ks_runner_free(struct ks_runner *r)
 	free(r->rows);
 	free(r->viols);
 	free(r->names);
+	free(r->versions);
 	free(r);
 }
 
@@ -780,6 +1020,11 @@ static void ks_run_reset(struct ks_runner *r)
 	ks_arena_reset(r);
 	r->nthreads = 0;
 	r->loop_mask = 0;
+	r->loop_cut = false;
+	if (r->versions) {
+		memset(r->versions, 0, (r->versions_mask + 1) * sizeof(*r->versions));
+		r->nversions = 0;
+	}
 	r->cur = -1;
 	r->nsteps = 0;
 	r->cut = false;
@@ -853,11 +1098,13 @@ void ks_run_step(struct ks_runner *r, int tid)
 	ev = t->next;
 	KS_GROW(r->events, r->nsteps, r->events_cap);
 	r->events[r->nsteps] = ev;
-	if (ks_access_is_write(ev.acc)) {
+	if (t->nloops)
+		ks_loop_note(t, &ev);
+	if (ks_access_is_write(ev.acc) && ev.obj) {
+		if (!ks_obj_has_value(ev.obj))
+			ks_version_slot(r, ev.obj, true)->n++;
 		if (r->loop_mask & ~(UINT32_C(1) << tid))
 			ks_note_write(r, tid, ev.obj);
-	} else if (ev.obj && t->in_loop) {
-		ks_note_read(t, ev.obj);
 	}
 	ks_resume(r, tid);
 	if (r->prog.after_step) {
@@ -955,6 +1202,7 @@ void ks_direct_end(void)
 	free(r->rows);
 	free(r->viols);
 	free(r->names);
+	free(r->versions);
 	memset(r, 0, sizeof(*r));
 	ks_cur = NULL;
 }

@@ -12,7 +12,33 @@
 #include "ctx.h"
 
 #define KS_MAX_FRAMES 24
-#define KS_MAX_READS 32
+#define KS_MAX_FOOTPRINT 48
+#define KS_MAX_LOOP_DEPTH 3
+/* Iterations past the loop bound in a row that may each change the outcome. */
+#ifndef KS_LOOP_CHANGES
+#define KS_LOOP_CHANGES 4
+#endif
+
+/* What one retry-loop iteration touched: each object once, with its value before. */
+struct ks_loop_obj {
+	ks_obj_t obj;
+	uint64_t pre;		/* its value when the iteration first touched it */
+	uint8_t flags;		/* KS_LOOP_* */
+};
+
+#define KS_LOOP_READ	(1U << 0)	/* the iteration read it */
+#define KS_LOOP_WROTE	(1U << 1)	/* the iteration wrote it */
+#define KS_LOOP_OTHER	(1U << 2)	/* another thread wrote it since */
+#define KS_LOOP_SYNC	(1U << 3)	/* a lock or interrupts: orders, never steers */
+
+/* One active retry loop of a thread (loops nest: gup's inside the fault's). */
+struct ks_loop {
+	unsigned iter;
+	unsigned changes;	/* iterations past the bound in a row that changed something */
+	unsigned n;
+	bool overflow;		/* touched more than KS_MAX_FOOTPRINT objects */
+	struct ks_loop_obj fp[KS_MAX_FOOTPRINT];
+};
 
 struct ks_thread {
 	struct ks_ctx ctx;
@@ -24,19 +50,29 @@ struct ks_thread {
 	struct ks_event next;
 	const struct ks_wait *wait;
 	/*
-	 * Retry loops: the objects the current iteration read, and whether
-	 * another thread wrote one of them since (then awaiting is pointless).
+	 * Retry loops (run.c, "retry loops"): the footprint of each active
+	 * loop's current iteration and, past the loop bound, the await: the
+	 * thread is not enabled until an object of the iteration's footprint
+	 * has another value than the iteration left it with.
 	 */
-	bool in_loop;
+	int nloops;
+	struct ks_loop loops[KS_MAX_LOOP_DEPTH];
 	bool in_await;		/* next is the await of a retry loop */
-	bool awaiting;
-	bool stale;
-	unsigned iter;
-	unsigned nreads;
-	bool reads_overflow;	/* read more than KS_MAX_READS objects: any write wakes */
-	ks_obj_t reads[KS_MAX_READS];
+	bool await_any;		/* footprint overflowed: any write by another wakes */
+	bool await_woken;
+	unsigned nwake;
+	ks_obj_t wake[KS_MAX_FOOTPRINT];	/* the objects the await depends on */
+	uint64_t wake_val[KS_MAX_FOOTPRINT];	/* and the values it waits to change */
 	int nframes;
 	const char *frames[KS_MAX_FRAMES];
+};
+
+/* A named object of the run: its name and, if it has one, where its value is. */
+struct ks_named {
+	const char *name;
+	const void *value;	/* NULL: ks_obj_value() is its write count */
+	uint8_t size;
+	bool sync;
 };
 
 struct ks_chunk {
@@ -53,6 +89,7 @@ struct ks_runner {
 	int nthreads;
 	int nstacks;		/* stacks allocated so far (kept across runs) */
 	uint32_t loop_mask;	/* threads inside a retry loop */
+	bool loop_cut;		/* an await past the loop bound may hide runs */
 	struct ks_thread threads[KS_MAX_THREADS];
 	int cur;		/* thread taking the step, -1 in setup/finish */
 	uint32_t nsteps;
@@ -68,8 +105,11 @@ struct ks_runner {
 	size_t nrows, rows_cap;
 	struct ks_violation *viols;
 	size_t nviols, viols_cap;
-	const char **names;
+	struct ks_named *names;
 	uint64_t nnames, names_cap;
+	/* Write counts of objects without a value function (open addressing). */
+	struct ks_version { ks_obj_t obj; uint64_t n; } *versions;
+	uint32_t versions_mask, nversions;
 };
 
 static inline bool ks_thread_enabled(const struct ks_thread *t)
@@ -100,14 +140,14 @@ static inline uint32_t ks_runner_enabled(const struct ks_runner *r,
 }
 
 /*
- * The objects whose write enables a retry-loop await (the pending event of
+ * The objects whose change enables a retry-loop await (the pending event of
  * @t), or none when its next event is an ordinary one.
  */
 static inline unsigned ks_thread_await_set(const struct ks_thread *t,
 					   const ks_obj_t **objs)
 {
-	*objs = t->reads;
-	return t->in_await ? t->nreads : 0;
+	*objs = t->wake;
+	return t->in_await ? t->nwake : 0;
 }
 
 #endif /* KVMSIM_ENGINE_RUNNER_H */

@@ -359,6 +359,8 @@ static void ks_search_account(struct ks_search *s, enum ks_outcome out)
 
 	res->runs++;
 	res->steps += ks_run_steps(s->r);
+	if (s->r->loop_cut && (out == KS_OUT_TERMINAL || out == KS_OUT_HANG))
+		res->loop_cut++;
 	switch (out) {
 	case KS_OUT_TERMINAL:
 		res->terminal++;

@@ -72,7 +72,7 @@ struct ks_hbobj {
 /* A pending (not yet taken) event, analysed as if it were taken next. */
 struct ks_hbpend {
 	struct ks_hbev ev;
-	struct ks_hbacc acc[KS_MAX_READS];
+	struct ks_hbacc acc[KS_MAX_FOOTPRINT];
 	uint32_t clock[KS_MAX_THREADS];
 };
 

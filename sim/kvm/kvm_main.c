@@ -493,8 +493,11 @@ struct kvm *kvm_create_vm(struct mm_struct *mm)
 
 	spin_lock_init(&kvm->mmu_lock, "mmu_lock");
 	kvm->mm = mm;
-	kvm->seq_obj = ks_obj_named(KS_OBJ_VAR, "mmu_notifier_seq");
-	kvm->count_obj = ks_obj_named(KS_OBJ_VAR, "mmu_notifier_count");
+	kvm->seq_obj = ks_obj_named_value(KS_OBJ_VAR, "mmu_notifier_seq",
+					  &kvm->mmu_notifier_seq, sizeof(kvm->mmu_notifier_seq));
+	kvm->count_obj = ks_obj_named_value(KS_OBJ_VAR, "mmu_notifier_count",
+					    &kvm->mmu_notifier_count,
+					    sizeof(kvm->mmu_notifier_count));
 	kvm->mmu_notifier.ops = &kvm_mmu_notifier_ops;
 	mmu_notifier_register(&kvm->mmu_notifier, mm);
 	kvm_current = kvm;

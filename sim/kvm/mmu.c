@@ -40,10 +40,23 @@ static size_t kvm_spte_obj_format(uint64_t index, char *buf, size_t len)
 	return n < 0 ? 0 : (size_t)n;
 }
 
+/* An SPTE's value for a retry loop's await. */
+static uint64_t kvm_spte_value(uint64_t index)
+{
+	gfn_t gfn = index >> 2;
+	int level = (int)(index & 3);
+	struct kvm_memory_slot *slot;
+
+	if (!kvm_current || !(slot = gfn_to_memslot(kvm_current, gfn)))
+		return 0;
+	return (uint64_t)kvm_spte_val(kvm_spte_at(slot, gfn, level), level);
+}
+
 __attribute__((constructor)) static void kvm_spte_formats(void)
 {
 	ks_vfmt_register(KS_V_SPTE, kvm_spte_format);
 	ks_obj_kind_register(KS_OBJ_SPTE, kvm_spte_obj_format);
+	ks_obj_value_register(KS_OBJ_SPTE, kvm_spte_value);
 }
 
 ks_obj_t kvm_spte_obj(gfn_t gfn, int level)
@@ -520,5 +533,6 @@ int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, uint32_t error_code)
 			break;
 		ks_retry();
 	}
+	ks_loop_end();
 	return r;
 }

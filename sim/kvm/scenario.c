@@ -266,7 +266,8 @@ static void scn_setup(void *arg)
 		kvm_set_memory_region(p->kvm, (int)m->id, m->base_gfn, m->npages,
 				      m->hva, flags);
 	}
-	p->vcpus_obj = ks_obj_named(KS_OBJ_VAR, "kvm->users_count");
+	p->vcpus_obj = ks_obj_named_value(KS_OBJ_VAR, "kvm->users_count", &p->vcpus_running,
+					  sizeof(p->vcpus_running));
 	p->vcpus_running = 0;
 	for (i = 0; i < scn->nthreads; i++) {
 		struct kvm_scn_thread *st = ks_alloc(sizeof(*st));

@@ -305,6 +305,7 @@ static void rt_spinner(void *arg)
 			break;
 		ks_retry();
 	}
+	ks_loop_end();
 }
 
 static void rt_setter(void *arg)
@@ -447,6 +448,7 @@ static void r_spin(int me, int obj)
 			break;
 		ks_retry();
 	}
+	ks_loop_end();
 	rw->reg[me] = rw->reg[me] * 3 + rw->var[obj];
 }
 

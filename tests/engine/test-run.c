@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include <kvmsim/engine.h>
 #include <kvmsim/run.h>
 
 #include "../ks-check.h"
@@ -146,6 +147,7 @@ static void spinner(void *arg)
 			break;
 		ks_retry();
 	}
+	ks_loop_end();
 }
 
 static void spin_setup(void *arg)
@@ -169,7 +171,7 @@ START_TEST(test_retry_await_hang)
 	}
 	ck_assert_int_eq(steps, 2);
 	ck_assert_int_eq(ks_run_end(r), KS_RUN_HANG);
-	ck_assert_ptr_nonnull(strstr(ks_violation_get(0)->msg, "awaits a write to var 0x3"));
+	ck_assert_ptr_nonnull(strstr(ks_violation_get(0)->msg, "waits for a change to var 0x3"));
 	ks_runner_free(r);
 }
 END_TEST
@@ -189,6 +191,7 @@ static void late_spinner(void *arg)
 			break;
 		ks_retry();
 	}
+	ks_loop_end();
 	*seen = v;
 }
 
@@ -351,6 +354,7 @@ static void wide_spinner(void *arg)
 			break;
 		ks_retry();
 	}
+	ks_loop_end();
 }
 
 static void wide_setter(void *arg)
@@ -387,6 +391,174 @@ START_TEST(test_retry_await_wide_read_set)
 }
 END_TEST
 
+/* ---- retry loops: spins, effects and value-based wake-ups ---- */
+
+struct spin_world {
+	int ref, flag;
+	ks_obj_t ref_obj, flag_obj;
+};
+
+static struct spin_world *sw;
+
+/*
+ * One iteration takes a reference, reads the flag and puts the reference:
+ * its writes cancel out, so past the bound it is a spin.  With @leak it
+ * keeps the reference: every iteration leaves a change behind.
+ */
+static void refspinner(void *arg)
+{
+	bool leak = arg != NULL;
+	int v;
+
+	ks_loop_begin();
+	for (;;) {
+		ks_sched_point(sw->ref_obj, KS_INC);
+		sw->ref++;
+		ks_sched_point(sw->flag_obj, KS_READ);
+		v = sw->flag;
+		if (!leak) {
+			ks_sched_point(sw->ref_obj, KS_WRITE);
+			sw->ref--;
+		}
+		if (v)
+			break;
+		ks_retry();
+	}
+	ks_loop_end();
+}
+
+/* Sets the flag and clears it again, then sets it for good. */
+static void flagger(void *arg)
+{
+	ks_sched_point(sw->flag_obj, KS_WRITE);
+	sw->flag = 1;
+	ks_sched_point(sw->flag_obj, KS_WRITE);
+	sw->flag = 0;
+	ks_sched_point(sw->flag_obj, KS_WRITE);
+	sw->flag = 1;
+}
+
+static void spin_world_setup(void *arg)
+{
+	sw = ks_alloc(sizeof(*sw));
+	sw->ref_obj = ks_obj_named_value(KS_OBJ_VAR, "ref", &sw->ref, sizeof(sw->ref));
+	sw->flag_obj = ks_obj_named_value(KS_OBJ_VAR, "flag", &sw->flag, sizeof(sw->flag));
+	ks_thread_spawn("spinner", refspinner, arg);
+	ks_thread_spawn("flagger", flagger, NULL);
+}
+
+/*
+ *	spinner: iterations until it awaits   flagger: flag = 1 | flag = 0 | flag = 1
+ *
+ * Expect a spinner whose iteration takes and puts a reference to await past
+ * its bound (its writes cancel out), to be enabled while the flag differs
+ * from what it saw and disabled again when the flag is put back, and to
+ * finish once the flag is set for good.
+ */
+START_TEST(test_retry_spin_wakes_on_value)
+{
+	struct ks_program p = { .name = "spin", .setup = spin_world_setup };
+	struct ks_run_opts o = { .loop_bound = 2 };
+	struct ks_runner *r = ks_runner_new(&p, &o);
+
+	ks_run_begin(r);
+	while (ks_run_enabled(r, 0))
+		ks_run_step(r, 0);
+	ck_assert(!ks_run_finished(r, 0));
+	ck_assert_int_eq(sw->ref, 0);
+	ks_run_step(r, 1);		/* flag = 1 */
+	ck_assert(ks_run_enabled(r, 0));
+	ks_run_step(r, 1);		/* flag = 0: the same value as before */
+	ck_assert(!ks_run_enabled(r, 0));
+	ks_run_step(r, 1);		/* flag = 1 for good */
+	while (ks_run_status(r) == KS_RUN_ACTIVE)
+		ks_run_step(r, 0);
+	ck_assert_int_eq(ks_run_end(r), KS_RUN_TERMINAL);
+	ks_runner_free(r);
+}
+END_TEST
+
+static const struct ks_program spin_prog = {
+	.name = "spin", .fingerprint = 0x51, .setup = spin_world_setup,
+};
+
+static const struct ks_program leak_prog = {
+	.name = "leak", .fingerprint = 0x52, .setup = spin_world_setup, .arg = (void *)1,
+};
+
+/*
+ * Expect the search of the spinner to be complete (its await hides no run),
+ * and the search of a spinner that leaks a reference per iteration to say it
+ * is bounded by the loop bound: more iterations would leak more.
+ */
+START_TEST(test_retry_effect_is_a_loop_cut)
+{
+	struct ks_search_opts o = { .strategy = KS_STRAT_DPOR, .loop_bound = 2 };
+	struct ks_search_result res;
+
+	ck_assert_int_eq(ks_search(&spin_prog, &o, &res), 0);
+	ck_assert(res.complete);
+	ck_assert_uint_eq(res.loop_cut, 0);
+	ks_search_result_free(&res);
+	ck_assert_int_eq(ks_search(&leak_prog, &o, &res), 0);
+	ck_assert(!res.complete);
+	ck_assert_str_eq(res.bounded_by, "loop");
+	ck_assert_uint_gt(res.loop_cut, 0);
+	ck_assert_uint_eq(res.cut, 0);
+	ks_search_result_free(&res);
+}
+END_TEST
+
+static void nested_spinner(void *arg)
+{
+	ks_loop_begin();
+	for (;;) {
+		int inner = 0;
+
+		ks_loop_begin();	/* gup's fault-in loop inside the fault's */
+		for (;;) {
+			ks_sched_point(sw->ref_obj, KS_READ);
+			if (sw->ref || inner++)
+				break;
+			ks_retry();
+		}
+		ks_loop_end();
+		ks_sched_point(sw->flag_obj, KS_READ);
+		if (sw->flag)
+			break;
+		ks_retry();
+	}
+	ks_loop_end();
+}
+
+static void nested_setup(void *arg)
+{
+	sw = ks_alloc(sizeof(*sw));
+	sw->ref_obj = ks_obj_named_value(KS_OBJ_VAR, "ref", &sw->ref, sizeof(sw->ref));
+	sw->flag_obj = ks_obj_named_value(KS_OBJ_VAR, "flag", &sw->flag, sizeof(sw->flag));
+	ks_thread_spawn("spinner", nested_spinner, NULL);
+}
+
+/*
+ * Expect an inner loop not to clobber the outer one: the outer iteration's
+ * footprint keeps what the inner loop read, so the outer loop awaits a
+ * change of "ref" or "flag" (and, with no writer, hangs naming both).
+ */
+START_TEST(test_retry_nested_loops)
+{
+	struct ks_program p = { .name = "nested", .setup = nested_setup };
+	struct ks_runner *r = ks_runner_new(&p, NULL);
+
+	ks_run_begin(r);
+	while (ks_run_status(r) == KS_RUN_ACTIVE)
+		ks_run_step(r, 0);
+	ck_assert_int_eq(ks_run_end(r), KS_RUN_HANG);
+	ck_assert_ptr_nonnull(strstr(ks_violation_get(0)->msg,
+				     "waits for a change to var ref, var flag"));
+	ks_runner_free(r);
+}
+END_TEST
+
 static Suite *run_suite(void)
 {
 	Suite *s = suite_create("engine-run");
@@ -397,6 +569,9 @@ static Suite *run_suite(void)
 	tcase_add_test(tc, test_retry_await_hang);
 	tcase_add_test(tc, test_retry_await_wide_read_set);
 	tcase_add_test(tc, test_retry_write_before_await);
+	tcase_add_test(tc, test_retry_spin_wakes_on_value);
+	tcase_add_test(tc, test_retry_effect_is_a_loop_cut);
+	tcase_add_test(tc, test_retry_nested_loops);
 	tcase_add_test(tc, test_oracle_cannot_switch);
 	tcase_add_test(tc, test_cut);
 	tcase_add_test(tc, test_bug_kills_thread);

@@ -219,7 +219,7 @@ START_TEST(test_retry_without_writer_hangs)
 		ck_assert_uint_eq(res.terminal, 0);
 		f = finding(&res, "hang");
 		ck_assert_ptr_nonnull(f);
-		ck_assert_ptr_nonnull(strstr(f->message, "awaits a write to var 0x5"));
+		ck_assert_ptr_nonnull(strstr(f->message, "waits for a change to var 0x5"));
 		ks_search_result_free(&res);
 	}
 }

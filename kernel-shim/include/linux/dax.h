@@ -29,8 +29,9 @@ struct dev_dax {
 	struct dev_pagemap pgmap;
 	unsigned long align;		/* ->pagesize(): 2M or 1G */
 	bool alive;			/* dax_alive() */
-	ks_obj_t alive_obj;		/* the dax_device's DAXDEV_ALIVE bit and dax_srcu */
+	ks_obj_t alive_obj;		/* the dax_device's DAXDEV_ALIVE bit */
 	int srcu_readers;		/* faults inside dax_read_lock() */
+	ks_obj_t srcu_obj;		/* dax_srcu: its readers, and synchronize_srcu() */
 	bool unbound;			/* unbind finished */
 	struct address_space mapping;	/* the device inode's mapping */
 };
