@@ -154,6 +154,7 @@ void ks_dev_dax_unbind(struct dev_dax *dev_dax)
 	kill_dev_dax(dev_dax);
 	memunmap_pages(&dev_dax->pgmap);
 	dev_dax->unbound = true;
+	ks_mm_changed();
 	ks_log_note("ks_dev_dax_unbind", dev_dax->alive_obj, "%s unbound", dev_dax->name);
 }
 

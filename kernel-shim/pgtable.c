@@ -113,9 +113,21 @@ static struct mm_struct *ks_mms[KS_MAX_MMS];
 static int ks_nmms;
 
 static unsigned int ks_pt_serial;
+static uint64_t ks_mm_gen;
+
+uint64_t ks_mm_generation(void)
+{
+	return ks_mm_gen;
+}
+
+void ks_mm_changed(void)
+{
+	ks_mm_gen++;
+}
 
 static void ks_pgtable_reset(void)
 {
+	ks_mm_gen = 0;
 	memset(ks_mms, 0, sizeof(ks_mms));
 	ks_nmms = 0;
 	ks_pt_serial = 0;
@@ -212,6 +224,7 @@ void ks_pte_write(struct mm_struct *mm, struct ks_pt *pt, unsigned long addr,
 	pte_t old = pt->ent[i];
 
 	pt->ent[i] = pte;
+	ks_mm_gen++;
 	ks_log(func, ks_pte_obj(mm, addr, (enum pg_level)pt->level), KS_V_PTE,
 	       (int64_t)old.val, (int64_t)pte.val);
 }

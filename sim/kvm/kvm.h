@@ -246,6 +246,8 @@ struct dev_dax;
 void kvm_oracle_watch_device(struct dev_dax *dev);
 void kvm_oracle_invalidate_begin(unsigned long start, unsigned long end);
 void kvm_oracle_invalidate_end(unsigned long start, unsigned long end);
+/* An SPTE was installed, changed or cleared: the per-step oracles check again. */
+void kvm_oracle_spte_changed(void);
 void kvm_oracles_after_step(struct kvm *kvm);
 void kvm_oracles_finish(struct kvm *kvm);
 

@@ -127,6 +127,7 @@ void set_spte(struct kvm *kvm, struct kvm_spte *sptep, int level, gfn_t gfn,
 	sptep->accessed = true;
 	if (!old.present)
 		kvm_present_add(kvm, gfn, level);
+	kvm_oracle_spte_changed();
 	ks_log("set_spte", kvm_spte_obj(gfn, level), KS_V_SPTE,
 	       kvm_spte_val(&old, level), kvm_spte_val(sptep, level));
 }
@@ -141,6 +142,7 @@ struct kvm_spte kvm_spte_clear(struct kvm *kvm, struct kvm_spte *sptep, gfn_t gf
 	sptep->present = false;
 	if (old.present)
 		kvm_present_del(kvm, gfn, level);
+	kvm_oracle_spte_changed();
 	ks_log("mmu_spte_clear_track_bits", kvm_spte_obj(gfn, level), KS_V_SPTE,
 	       kvm_spte_val(&old, level), 0);
 	return old;

@@ -34,6 +34,9 @@ struct kvm_oracle_state {
 	} reported[KVM_ORACLE_MAX_REPORTED];
 	int ndevices;
 	struct dev_dax *devices[KVM_ORACLE_MAX_DEVICES];
+	/* What the last check saw: only a change of SPTEs, ranges or the host mm needs another. */
+	bool dirty;
+	uint64_t mm_gen;
 };
 
 static struct kvm_oracle_state *kos;
@@ -79,6 +82,12 @@ void kvm_oracle_invalidate_begin(unsigned long start, unsigned long end)
 	s->start[s->nranges] = start;
 	s->end[s->nranges] = end;
 	s->nranges++;
+	s->dirty = true;
+}
+
+void kvm_oracle_spte_changed(void)
+{
+	kvm_oracle_state()->dirty = true;
 }
 
 void kvm_oracle_invalidate_end(unsigned long start, unsigned long end)
@@ -88,6 +97,7 @@ void kvm_oracle_invalidate_end(unsigned long start, unsigned long end)
 
 	for (i = 0; i < s->nranges; i++) {
 		if (s->start[i] == start && s->end[i] == end) {
+			s->dirty = true;
 			s->nranges--;
 			s->start[i] = s->start[s->nranges];
 			s->end[i] = s->end[s->nranges];
@@ -221,8 +231,13 @@ static void kvm_oracle_page_freed(unsigned long pfn, unsigned long nr)
 void kvm_oracles_after_step(struct kvm *kvm)
 {
 	struct kvm_oracle_state *s = kvm_oracle_state();
+	uint64_t gen = ks_mm_generation();
 	int i;
 
+	if (!s->dirty && s->mm_gen == gen)
+		return;
+	s->dirty = false;
+	s->mm_gen = gen;
 	for (i = 0; i < kvm->nr_present; i++)
 		kvm_oracle_check_spte(kvm, s, kvm->present[i].slot,
 				      kvm->present[i].gfn, kvm->present[i].level);

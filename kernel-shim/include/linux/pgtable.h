@@ -117,6 +117,14 @@ bool lookup_address_in_mm(struct mm_struct *mm, unsigned long address,
  */
 pte_t ks_pte_peek(struct mm_struct *mm, unsigned long addr, enum pg_level *level);
 
+/*
+ * For oracles that check the host mappings after every step: a count of the
+ * changes to any page-table entry or device binding in this run, so that a
+ * step that changed none of them needs no new check.
+ */
+uint64_t ks_mm_generation(void);
+void ks_mm_changed(void);
+
 /* Locked accessors for the mm code (mmap_lock held): read and write an entry. */
 pte_t ks_pte_get(struct mm_struct *mm, unsigned long addr, enum pg_level *level);
 void ks_pte_set(struct mm_struct *mm, unsigned long addr, enum pg_level level,
