@@ -334,7 +334,7 @@ int split_huge_page(struct page *page)
 	if (!is_transparent_hugepage(head))
 		return -EINVAL;
 	/* can_split_huge_page(): total_mapcount == page_count - 1 (the caller's) */
-	count = page_count(head);
+	count = page_ref_count(head);	/* page_count() of the head: the exact count */
 	if (ks_total_mapcount(head) != count - 1) {
 		ks_log_pred("can_split_huge_page", KS_OBJ(KS_OBJ_PAGE, head->pfn),
 			    KS_V_BOOL, false);

@@ -211,9 +211,15 @@ int page_ref_count(struct page *page)
 	return count;
 }
 
+/*
+ * Every caller in the model tests it for zero (the WARNs of KVM's
+ * kvm_is_zone_device_pfn() and mmu_spte_clear_track_bits()): declared a
+ * test, which commutes with gets and puts.  Exact counts are read with
+ * page_ref_count().
+ */
 int page_count(struct page *page)
 {
-	struct page *head = ks_head_touch(page, KS_READ, __func__);
+	struct page *head = ks_head_touch(page, KS_TEST, __func__);
 	int count = head ? head->_refcount : 0;
 
 	ks_log_pred(__func__, page_obj(ks_head(page)), KS_V_INT, count);
@@ -377,10 +383,16 @@ static void ks_free_page(struct page *head)
 	head->thp = false;
 }
 
-/* v4.19 put_page(): compound_head, put_devmap_managed_page, put_page_testzero. */
+/*
+ * v4.19 put_page(): compound_head, put_devmap_managed_page,
+ * put_page_testzero, then __put_page().  The atomic decrement commutes with
+ * other gets and puts (KS_INC): whichever put is last, the page ends the
+ * same.  The last one then frees the page in a step of its own, a write
+ * that no get commutes with.
+ */
 static void ks_put_refs(struct page *page, int nr, const char *func)
 {
-	struct page *head = ks_head_touch(page, KS_WRITE, func);
+	struct page *head = ks_head_touch(page, KS_INC, func);
 	int i;
 
 	if (!head)
@@ -397,7 +409,7 @@ static void ks_put_refs(struct page *page, int nr, const char *func)
 	ks_log(func, page_obj(head), KS_V_INT, head->_refcount + nr, head->_refcount);
 	if (head->zone == ZONE_DEVICE && head->pgmap)
 		ks_zone_device_put(head, head->_refcount);
-	else if (!head->_refcount)
+	else if (!head->_refcount && ks_page_touch(head, KS_WRITE, "__put_page"))
 		ks_free_page(head);
 }
 

@@ -91,17 +91,24 @@ void ks_on_run_begin(void (*reset)(void));
 
 /*
  * Kinds of access.  Two accesses by different threads to one object are
- * dependent unless both are reads or both are KS_INC (a reference taken
- * commutes with another reference taken).
+ * dependent unless both are reads, both are KS_INC (a reference taken
+ * commutes with another reference taken or put), or one is a KS_TEST and
+ * the other a read or an increment.
  */
 enum ks_access {
 	KS_READ,
 	KS_WRITE,
-	KS_INC,		/* a commuting increment (get_page, percpu_ref_get) */
+	KS_INC,		/* a commuting increment or decrement (get_page, put_page) */
 	KS_ACQUIRE,	/* lock acquire: a write to the lock, blocks while held */
 	KS_RELEASE,	/* lock release: a write to the lock */
 	KS_WAIT,	/* a wait on the object: a read, blocks until satisfied */
 	KS_SATISFY,	/* complete(), wake_up_var(): a write that may satisfy a wait */
+	/*
+	 * A read of whether a count is zero (!page_count(page)): it commutes
+	 * with increments, which never take a count to zero -- the step that
+	 * does (a put that frees) writes the count.
+	 */
+	KS_TEST,
 	KS_ACCESS_NR
 };
 
@@ -109,15 +116,20 @@ const char *ks_access_name(enum ks_access acc);
 
 static inline bool ks_access_is_write(enum ks_access acc)
 {
-	return acc != KS_READ && acc != KS_WAIT;
+	return acc != KS_READ && acc != KS_WAIT && acc != KS_TEST;
 }
 
 /* Whether two accesses to one object by different threads do not commute. */
 static inline bool ks_access_conflict(enum ks_access a, enum ks_access b)
 {
-	if (!ks_access_is_write(a) && !ks_access_is_write(b))
-		return false;
-	return !(a == KS_INC && b == KS_INC);
+	bool wa = ks_access_is_write(a) && a != KS_INC;
+	bool wb = ks_access_is_write(b) && b != KS_INC;
+
+	if (wa || wb)
+		return true;
+	/* reads and increments, or tests: a read does not commute with an increment */
+	return (a == KS_INC && (b == KS_READ || b == KS_WAIT)) ||
+	       (b == KS_INC && (a == KS_READ || a == KS_WAIT));
 }
 
 /* Growable text buffer for reports (heap, not the run arena). */

@@ -3,8 +3,9 @@
  * Source-set DPOR's race analysis (Abdulla et al., POPL 2014; the pseudo-code
  * of search-algorithms.md).  For an event e' of thread U, the candidates are
  * the dependent accesses just before it on each object it touches: the last
- * write and, for a write, the reads since; for a read, the increments since;
- * for an increment, the reads since.
+ * write and, for a write, the reads, increments and tests since; for a read,
+ * the increments since; for an increment, the reads since; for a test, only
+ * the last write.
  *
  * Reversible: a candidate e taken at node n races with e' only if e' could
  * have gone first.  When U was already waiting at e' at node n and was not
@@ -109,21 +110,28 @@ static void ks_gather(struct ks_search *s, const struct ks_race *rc,
 		      const struct ks_hbacc *a, enum ks_kind kind)
 {
 	const struct ks_hb *hb = &s->hb;
-	int32_t lw = a->lw, reads = a->reads, incs = a->incs, x;
+	int32_t lw = a->lw, reads = a->reads, incs = a->incs, tests = a->tests, x;
 
 	for (;;) {
-		if (kind != KS_K_READ)
+		if (kind == KS_K_WRITE || kind == KS_K_INC)
 			for (x = reads; x >= 0; x = hb->link[x]) {
 				uint32_t e = hb->acc[x].ev;
 
 				if (hb->ev[e].tid != rc->tid && ks_reversible(s, rc, &hb->acc[x]))
 					ks_cand_add(s, e);
 			}
-		if (kind != KS_K_INC)
+		if (kind == KS_K_WRITE || kind == KS_K_READ)
 			for (x = incs; x >= 0; x = hb->link[x]) {
 				uint32_t e = hb->acc[x].ev;
 
 				if (hb->ev[e].tid != rc->tid)
+					ks_cand_add(s, e);
+			}
+		if (kind == KS_K_WRITE)
+			for (x = tests; x >= 0; x = hb->link[x]) {
+				uint32_t e = hb->acc[x].ev;
+
+				if (hb->ev[e].tid != rc->tid && ks_reversible(s, rc, &hb->acc[x]))
 					ks_cand_add(s, e);
 			}
 		if (lw < 0 || hb->ev[hb->acc[lw].ev].tid == rc->tid)
@@ -137,6 +145,7 @@ static void ks_gather(struct ks_search *s, const struct ks_race *rc,
 		lw = a->lw;
 		reads = a->reads;
 		incs = a->incs;
+		tests = a->tests;
 	}
 }
 

@@ -106,7 +106,7 @@ static int32_t ks_hb_slot(struct ks_hb *hb, ks_obj_t key, bool create)
 		if (o->gen != hb->gen) {
 			/* Untouched since the last full reset. */
 			o->gen = hb->gen;
-			o->lw = o->reads = o->incs = -1;
+			o->lw = o->reads = o->incs = o->tests = -1;
 		}
 		return (int32_t)(i - 1);
 	}
@@ -114,7 +114,8 @@ static int32_t ks_hb_slot(struct ks_hb *hb, ks_obj_t key, bool create)
 		return -1;
 	hb->obj = ks_hb_grow(hb->obj, &hb->obj_cap, hb->nobj + 1, sizeof(*hb->obj));
 	o = &hb->obj[hb->nobj];
-	*o = (struct ks_hbobj){ .key = key, .gen = hb->gen, .lw = -1, .reads = -1, .incs = -1 };
+	*o = (struct ks_hbobj){ .key = key, .gen = hb->gen, .lw = -1, .reads = -1, .incs = -1,
+				.tests = -1 };
 	hb->table[h] = ++hb->nobj;
 	if (2 * hb->nobj > hb->table_mask)
 		ks_hb_rehash(hb);
@@ -144,7 +145,11 @@ static void ks_hb_dep(const struct ks_hb *hb, struct ks_hbdeps *d, uint32_t e)
 	}
 }
 
-/* Join the dependencies of an access of @kind on an object in state @a. */
+/*
+ * Join the dependencies of an access of @kind on an object in state @a: the
+ * last write always; a write also every read, increment and test since; a
+ * read the increments, an increment the reads; a test nothing more.
+ */
 static void ks_hb_deps(const struct ks_hb *hb, struct ks_hbdeps *d,
 		       const struct ks_hbacc *a, enum ks_kind kind)
 {
@@ -152,11 +157,14 @@ static void ks_hb_deps(const struct ks_hb *hb, struct ks_hbdeps *d,
 
 	if (a->lw >= 0)
 		ks_hb_dep(hb, d, hb->acc[a->lw].ev);
-	if (kind != KS_K_READ)
+	if (kind == KS_K_WRITE || kind == KS_K_INC)
 		for (x = a->reads; x >= 0; x = hb->link[x])
 			ks_hb_dep(hb, d, hb->acc[x].ev);
-	if (kind != KS_K_INC)
+	if (kind == KS_K_WRITE || kind == KS_K_READ)
 		for (x = a->incs; x >= 0; x = hb->link[x])
+			ks_hb_dep(hb, d, hb->acc[x].ev);
+	if (kind == KS_K_WRITE)
+		for (x = a->tests; x >= 0; x = hb->link[x])
 			ks_hb_dep(hb, d, hb->acc[x].ev);
 }
 
@@ -181,12 +189,17 @@ static void ks_hb_access(struct ks_hb *hb, struct ks_hbdeps *d, uint32_t e,
 	*a = (struct ks_hbacc){
 		.key = key, .ev = e, .slot = (uint32_t)slot, .kind = kind,
 		.acc = (uint8_t)acc, .lw = o->lw, .reads = o->reads, .incs = o->incs,
+		.tests = o->tests,
 	};
 	ks_hb_deps(hb, d, a, kind);
 	switch (kind) {
 	case KS_K_WRITE:
 		o->lw = (int32_t)ai;
-		o->reads = o->incs = -1;
+		o->reads = o->incs = o->tests = -1;
+		break;
+	case KS_K_TEST:
+		hb->link[ai] = o->tests;
+		o->tests = (int32_t)ai;
 		break;
 	case KS_K_READ:
 		hb->link[ai] = o->reads;
@@ -250,7 +263,8 @@ void ks_hb_record(struct ks_hb *hb, const struct ks_thread *t, int tid)
 	uint32_t e = hb->nev;
 	struct ks_hbdeps d = { .width = hb->nthreads };
 	const ks_obj_t *objs;
-	unsigned i, n = ks_thread_await_set(t, &objs);
+	const uint8_t *kinds;
+	unsigned i, n = ks_thread_await_set(t, &objs, &kinds);
 	struct ks_hbev *ev;
 
 	ks_hb_reserve(hb, e);
@@ -277,7 +291,8 @@ void ks_hb_record(struct ks_hb *hb, const struct ks_thread *t, int tid)
 	ev->acc0 = hb->nacc;
 	if (ev->await) {
 		for (i = 0; i < n; i++)
-			ks_hb_access(hb, &d, e, objs[i], KS_WAIT, KS_K_READ);
+			ks_hb_access(hb, &d, e, objs[i], kinds[i] == KS_K_TEST ? KS_TEST : KS_WAIT,
+				     (enum ks_kind)kinds[i]);
 	} else if (ev->obj) {
 		ks_hb_access(hb, &d, e, ev->obj, t->next.acc, ks_kind_of(t->next.acc));
 	}
@@ -313,6 +328,7 @@ void ks_hb_rewind(struct ks_hb *hb, uint32_t n)
 			o->lw = a->lw;
 			o->reads = a->reads;
 			o->incs = a->incs;
+			o->tests = a->tests;
 		}
 		hb->nacc = ev->acc0;
 		hb->last[ev->tid] = ev->prev;
@@ -328,13 +344,14 @@ static void ks_hb_pend_access(struct ks_hb *hb, struct ks_hbpend *p, struct ks_h
 
 	*a = (struct ks_hbacc){
 		.key = key, .ev = hb->nev, .kind = kind, .acc = (uint8_t)acc,
-		.lw = -1, .reads = -1, .incs = -1,
+		.lw = -1, .reads = -1, .incs = -1, .tests = -1,
 	};
 	if (slot >= 0) {
 		a->slot = (uint32_t)slot;
 		a->lw = hb->obj[slot].lw;
 		a->reads = hb->obj[slot].reads;
 		a->incs = hb->obj[slot].incs;
+		a->tests = hb->obj[slot].tests;
 	}
 	ks_hb_deps(hb, d, a, kind);
 }
@@ -344,7 +361,8 @@ void ks_hb_pending(struct ks_hb *hb, const struct ks_thread *t, int tid,
 {
 	struct ks_hbdeps d = { .width = hb->nthreads, .clock = p->clock };
 	const ks_obj_t *objs;
-	unsigned i, n = ks_thread_await_set(t, &objs);
+	const uint8_t *kinds;
+	unsigned i, n = ks_thread_await_set(t, &objs, &kinds);
 
 	memset(&p->ev, 0, sizeof(p->ev));
 	p->ev.tid = (uint8_t)tid;
@@ -361,7 +379,9 @@ void ks_hb_pending(struct ks_hb *hb, const struct ks_thread *t, int tid,
 	p->clock[tid] = p->ev.idx;
 	if (p->ev.await) {
 		for (i = 0; i < n; i++)
-			ks_hb_pend_access(hb, p, &d, objs[i], KS_WAIT, KS_K_READ);
+			ks_hb_pend_access(hb, p, &d, objs[i],
+					  kinds[i] == KS_K_TEST ? KS_TEST : KS_WAIT,
+					  (enum ks_kind)kinds[i]);
 	} else if (p->ev.obj) {
 		ks_hb_pend_access(hb, p, &d, p->ev.obj, t->next.acc, ks_kind_of(t->next.acc));
 	}
@@ -382,11 +402,12 @@ static bool ks_hb_conflict_one(const struct ks_hb *hb, uint32_t e, ks_obj_t key,
 bool ks_hb_conflict(const struct ks_hb *hb, uint32_t e, const struct ks_thread *t)
 {
 	const ks_obj_t *objs;
-	unsigned i, n = ks_thread_await_set(t, &objs);
+	const uint8_t *kinds;
+	unsigned i, n = ks_thread_await_set(t, &objs, &kinds);
 
 	if (t->in_await) {
 		for (i = 0; i < n; i++)
-			if (ks_hb_conflict_one(hb, e, objs[i], KS_K_READ))
+			if (ks_hb_conflict_one(hb, e, objs[i], (enum ks_kind)kinds[i]))
 				return true;
 		return false;
 	}

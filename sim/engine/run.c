@@ -342,7 +342,7 @@ const char *ks_access_name(enum ks_access acc)
 	static const char *const names[KS_ACCESS_NR] = {
 		[KS_READ] = "read", [KS_WRITE] = "write", [KS_INC] = "inc",
 		[KS_ACQUIRE] = "acquire", [KS_RELEASE] = "release",
-		[KS_WAIT] = "wait", [KS_SATISFY] = "satisfy",
+		[KS_WAIT] = "wait", [KS_SATISFY] = "satisfy", [KS_TEST] = "test",
 	};
 
 	return acc < KS_ACCESS_NR ? names[acc] : "?";
@@ -445,6 +445,7 @@ int ks_thread_spawn(const char *name, void (*fn)(void *), void *arg)
 	t->arg = arg;
 	t->finished = t->killed = false;
 	t->in_await = t->await_any = t->await_woken = false;
+	t->inc_obj = 0;
 	t->wait = NULL;
 	t->nloops = 0;
 	t->nwake = 0;
@@ -554,7 +555,7 @@ static bool ks_await_ready(const void *arg)
 	if (t->await_woken)
 		return true;
 	for (i = 0; i < t->nwake; i++)
-		if (ks_obj_value(t->wake[i]) != t->wake_val[i])
+		if (t->wake_kind[i] == KS_K_READ && ks_obj_value(t->wake[i]) != t->wake_val[i])
 			return true;
 	return false;
 }
@@ -613,6 +614,12 @@ enum ks_iter_end {
 	KS_ITER_DISTURBED,	/* another thread changed its footprint */
 };
 
+/*
+ * An object the iteration only incremented or tested is changed, as far as
+ * the iteration can see, only by a conflicting write: the increments of
+ * others commute with its own.  Its own increments left a change behind
+ * when they do not add up to nothing.  Any other object is compared whole.
+ */
 static enum ks_iter_end ks_iter_classify(const struct ks_loop *lp)
 {
 	enum ks_iter_end end = KS_ITER_SPIN;
@@ -623,9 +630,18 @@ static enum ks_iter_end ks_iter_classify(const struct ks_loop *lp)
 	for (i = 0; i < lp->n; i++) {
 		const struct ks_loop_obj *e = &lp->fp[i];
 
-		if ((e->flags & KS_LOOP_SYNC) || ks_obj_value(e->obj) == e->pre)
+		if (e->flags & KS_LOOP_SYNC)
 			continue;
-		if ((e->flags & KS_LOOP_OTHER) || !(e->flags & KS_LOOP_WROTE))
+		if (!(e->flags & (KS_LOOP_READ | KS_LOOP_WROTE))) {
+			if (e->flags & KS_LOOP_OTHER)
+				return KS_ITER_DISTURBED;
+			if (e->delta)
+				end = KS_ITER_EFFECT;
+			continue;
+		}
+		if (ks_obj_value(e->obj) == e->pre)
+			continue;
+		if (e->flags & KS_LOOP_OTHER)
 			return KS_ITER_DISTURBED;
 		end = KS_ITER_EFFECT;
 	}
@@ -643,10 +659,17 @@ static void ks_await(struct ks_runner *r, struct ks_thread *t, const struct ks_l
 
 	t->nwake = 0;
 	for (i = 0; i < lp->n; i++) {
-		if (lp->fp[i].flags & KS_LOOP_SYNC)
+		const struct ks_loop_obj *e = &lp->fp[i];
+
+		if (e->flags & KS_LOOP_SYNC)
 			continue;
-		t->wake[t->nwake] = lp->fp[i].obj;
-		t->wake_val[t->nwake++] = ks_obj_value(lp->fp[i].obj);
+		t->wake[t->nwake] = e->obj;
+		if (e->flags & (KS_LOOP_READ | KS_LOOP_WROTE)) {
+			t->wake_kind[t->nwake] = KS_K_READ;
+			t->wake_val[t->nwake++] = ks_obj_value(e->obj);
+		} else {
+			t->wake_kind[t->nwake++] = KS_K_TEST;
+		}
 	}
 	t->await_any = lp->overflow;
 	t->await_woken = false;
@@ -687,17 +710,38 @@ void ks_retry(void)
 	lp->overflow = false;
 }
 
+static uint8_t ks_loop_flag(enum ks_access acc)
+{
+	switch (acc) {
+	case KS_READ:
+	case KS_WAIT:
+		return KS_LOOP_READ;
+	case KS_TEST:
+		return KS_LOOP_TEST;
+	case KS_INC:
+		return KS_LOOP_INC;
+	default:
+		return KS_LOOP_WROTE;
+	}
+}
+
 /* The stepping thread @t is about to take @ev: add it to its loops' footprints. */
 static void ks_loop_note(struct ks_thread *t, const struct ks_event *ev)
 {
-	uint8_t flag = ks_access_is_write(ev->acc) ? KS_LOOP_WROTE : KS_LOOP_READ;
+	uint8_t flag = ks_loop_flag(ev->acc);
 	int d, nloops = t->nloops < KS_MAX_LOOP_DEPTH ? t->nloops : KS_MAX_LOOP_DEPTH;
-	bool have = false;
 	uint64_t pre = 0;
+	bool have = false;
 	unsigned i;
 
 	if (!ev->obj || t->in_await)
 		return;
+	if (ev->acc == KS_INC) {
+		pre = ks_obj_value(ev->obj);
+		have = true;
+		t->inc_obj = ev->obj;
+		t->inc_before = pre;
+	}
 	for (d = 0; d < nloops; d++) {
 		struct ks_loop *lp = &t->loops[d];
 
@@ -722,8 +766,30 @@ static void ks_loop_note(struct ks_thread *t, const struct ks_event *ev)
 	}
 }
 
-/* A write by @tid to @obj: other threads' loops that touched it learn of it. */
-static void ks_note_write(struct ks_runner *r, int tid, ks_obj_t obj)
+/* The increment @t just took: what it added goes to its loops' footprints. */
+static void ks_loop_inc_done(struct ks_thread *t)
+{
+	uint64_t delta = ks_obj_value(t->inc_obj) - t->inc_before;
+	int d, nloops = t->nloops < KS_MAX_LOOP_DEPTH ? t->nloops : KS_MAX_LOOP_DEPTH;
+	unsigned i;
+
+	for (d = 0; d < nloops; d++)
+		for (i = 0; i < t->loops[d].n; i++)
+			if (t->loops[d].fp[i].obj == t->inc_obj)
+				t->loops[d].fp[i].delta += delta;
+	t->inc_obj = 0;
+}
+
+/* What another thread's access @acc can change for a loop that accessed an object as @flags. */
+static bool ks_loop_conflicts(enum ks_access acc, uint8_t flags)
+{
+	if (acc != KS_INC)
+		return true;	/* a write: it may change what anyone sees */
+	return flags & (KS_LOOP_READ | KS_LOOP_WROTE);
+}
+
+/* @tid's increment or write of @obj: other threads' loops that touched it learn of it. */
+static void ks_note_write(struct ks_runner *r, int tid, ks_obj_t obj, enum ks_access acc)
 {
 	uint32_t mask = r->loop_mask & ~(UINT32_C(1) << tid);
 	unsigned i;
@@ -734,11 +800,15 @@ static void ks_note_write(struct ks_runner *r, int tid, ks_obj_t obj)
 		int nloops = t->nloops < KS_MAX_LOOP_DEPTH ? t->nloops : KS_MAX_LOOP_DEPTH;
 
 		mask &= mask - 1;
-		if (t->await_any)
+		if (t->await_any && acc != KS_INC)
 			t->await_woken = true;
+		for (i = 0; t->in_await && acc != KS_INC && i < t->nwake; i++)
+			if (t->wake[i] == obj && t->wake_kind[i] == KS_K_TEST)
+				t->await_woken = true;
 		for (d = 0; d < nloops; d++)
 			for (i = 0; i < t->loops[d].n; i++)
-				if (t->loops[d].fp[i].obj == obj)
+				if (t->loops[d].fp[i].obj == obj &&
+				    ks_loop_conflicts(acc, t->loops[d].fp[i].flags))
 					t->loops[d].fp[i].flags |= KS_LOOP_OTHER;
 	}
 }
@@ -1104,9 +1174,11 @@ void ks_run_step(struct ks_runner *r, int tid)
 		if (!ks_obj_has_value(ev.obj))
 			ks_version_slot(r, ev.obj, true)->n++;
 		if (r->loop_mask & ~(UINT32_C(1) << tid))
-			ks_note_write(r, tid, ev.obj);
+			ks_note_write(r, tid, ev.obj, ev.acc);
 	}
 	ks_resume(r, tid);
+	if (t->inc_obj)
+		ks_loop_inc_done(t);
 	if (r->prog.after_step) {
 		/*
 		 * Oracles see the step's number and thread, as its rows do; they

@@ -11,6 +11,30 @@
 
 #include "ctx.h"
 
+/* Access kinds as the dependency relation sees them. */
+enum ks_kind {
+	KS_K_READ,
+	KS_K_INC,
+	KS_K_WRITE,
+	KS_K_TEST,	/* a zero test: depends only on writes */
+};
+
+static inline enum ks_kind ks_kind_of(enum ks_access acc)
+{
+	if (acc == KS_INC)
+		return KS_K_INC;
+	if (acc == KS_TEST)
+		return KS_K_TEST;
+	return ks_access_is_write(acc) ? KS_K_WRITE : KS_K_READ;
+}
+
+static inline bool ks_kind_conflict(enum ks_kind a, enum ks_kind b)
+{
+	if (a == KS_K_WRITE || b == KS_K_WRITE)
+		return true;
+	return (a == KS_K_READ && b == KS_K_INC) || (a == KS_K_INC && b == KS_K_READ);
+}
+
 #define KS_MAX_FRAMES 24
 #define KS_MAX_FOOTPRINT 48
 #define KS_MAX_LOOP_DEPTH 3
@@ -23,13 +47,16 @@
 struct ks_loop_obj {
 	ks_obj_t obj;
 	uint64_t pre;		/* its value when the iteration first touched it */
+	uint64_t delta;		/* what the iteration's own increments added to it */
 	uint8_t flags;		/* KS_LOOP_* */
 };
 
 #define KS_LOOP_READ	(1U << 0)	/* the iteration read it */
-#define KS_LOOP_WROTE	(1U << 1)	/* the iteration wrote it */
-#define KS_LOOP_OTHER	(1U << 2)	/* another thread wrote it since */
-#define KS_LOOP_SYNC	(1U << 3)	/* a lock or interrupts: orders, never steers */
+#define KS_LOOP_WROTE	(1U << 1)	/* the iteration wrote it (not an increment) */
+#define KS_LOOP_INC	(1U << 2)	/* the iteration incremented it */
+#define KS_LOOP_TEST	(1U << 3)	/* the iteration tested it for zero */
+#define KS_LOOP_OTHER	(1U << 4)	/* another thread changed it in a way that conflicts */
+#define KS_LOOP_SYNC	(1U << 5)	/* a lock or interrupts: orders, never steers */
 
 /* One active retry loop of a thread (loops nest: gup's inside the fault's). */
 struct ks_loop {
@@ -59,10 +86,18 @@ struct ks_thread {
 	struct ks_loop loops[KS_MAX_LOOP_DEPTH];
 	bool in_await;		/* next is the await of a retry loop */
 	bool await_any;		/* footprint overflowed: any write by another wakes */
-	bool await_woken;
+	bool await_woken;	/* a write by another to an object the await tests */
+	ks_obj_t inc_obj;	/* the increment being taken, and the value before it */
+	uint64_t inc_before;
 	unsigned nwake;
 	ks_obj_t wake[KS_MAX_FOOTPRINT];	/* the objects the await depends on */
 	uint64_t wake_val[KS_MAX_FOOTPRINT];	/* and the values it waits to change */
+	/*
+	 * As the await reads them (enum ks_kind): a read of its value, or for
+	 * an object the iteration only incremented or tested, a test (only a
+	 * write by another thread can change what it would see).
+	 */
+	uint8_t wake_kind[KS_MAX_FOOTPRINT];
 	int nframes;
 	const char *frames[KS_MAX_FRAMES];
 };
@@ -144,9 +179,10 @@ static inline uint32_t ks_runner_enabled(const struct ks_runner *r,
  * @t), or none when its next event is an ordinary one.
  */
 static inline unsigned ks_thread_await_set(const struct ks_thread *t,
-					   const ks_obj_t **objs)
+					   const ks_obj_t **objs, const uint8_t **kinds)
 {
 	*objs = t->wake;
+	*kinds = t->wake_kind;
 	return t->in_await ? t->nwake : 0;
 }
 

@@ -19,25 +19,6 @@
 
 #define KS_BIT(tid) (UINT32_C(1) << (tid))
 
-/* Access kinds as the dependency relation sees them. */
-enum ks_kind {
-	KS_K_READ,
-	KS_K_INC,
-	KS_K_WRITE,
-};
-
-static inline enum ks_kind ks_kind_of(enum ks_access acc)
-{
-	if (acc == KS_INC)
-		return KS_K_INC;
-	return ks_access_is_write(acc) ? KS_K_WRITE : KS_K_READ;
-}
-
-static inline bool ks_kind_conflict(enum ks_kind a, enum ks_kind b)
-{
-	return a == KS_K_WRITE || b == KS_K_WRITE || a != b;
-}
-
 /*
  * One access of an event to one object, with the object's state just before
  * it: the last write and the heads of the lists of reads and increments since.
@@ -49,7 +30,7 @@ struct ks_hbacc {
 	uint32_t slot;		/* the object's slot */
 	uint8_t kind;		/* enum ks_kind */
 	uint8_t acc;		/* enum ks_access, as declared */
-	int32_t lw, reads, incs;	/* the object's state before */
+	int32_t lw, reads, incs, tests;	/* the object's state before */
 };
 
 struct ks_hbev {
@@ -66,7 +47,7 @@ struct ks_hbev {
 struct ks_hbobj {
 	ks_obj_t key;
 	uint32_t gen;
-	int32_t lw, reads, incs;	/* access indices; -1 for none */
+	int32_t lw, reads, incs, tests;	/* access indices; -1 for none */
 };
 
 /* A pending (not yet taken) event, analysed as if it were taken next. */

@@ -174,6 +174,19 @@ static inline void step_until(struct ks_runner *r, int tid, ks_obj_t obj,
 	}
 }
 
+/* Step @tid until its next event is the @n-th (from 1) of @acc on @obj. */
+static inline void step_until_nth(struct ks_runner *r, int tid, ks_obj_t obj,
+				  enum ks_access acc, int n)
+{
+	while (ks_run_enabled(r, tid)) {
+		struct ks_event ev = ks_run_next(r, tid);
+
+		if (ev.obj == obj && ev.acc == acc && --n == 0)
+			return;
+		ks_run_step(r, tid);
+	}
+}
+
 /* Step @tid while it is enabled. */
 static inline void step_all(struct ks_runner *r, int tid)
 {

@@ -112,7 +112,8 @@ START_TEST(test_truncate_waits_busy)
 
 	ks_run_begin(r);
 	ck_assert_int_eq(pfn_to_page(pfn)->_refcount, 1);
-	step_until(r, 0, KS_OBJ(KS_OBJ_PAGE, pfn), KS_WRITE);	/* holds the page */
+	/* holds the page: the get, then up to the put (both increments) */
+	step_until_nth(r, 0, KS_OBJ(KS_OBJ_PAGE, pfn), KS_INC, 2);
 	ck_assert_int_eq(t_ret, 1);
 	ck_assert_int_eq(pfn_to_page(pfn)->_refcount, 2);
 	step_all(r, 1);

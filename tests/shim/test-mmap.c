@@ -301,10 +301,10 @@ START_TEST(test_thp_split_freeze_race)
 	ks_run_begin(r);
 	/* split: up to unmap_page()'s first entry, can_split passed */
 	step_until(r, 0, ks_pte_obj(mm, HVA, PG_LEVEL_4K), KS_WRITE);
-	ck_assert(log_has("page_count", NULL));
+	ck_assert(log_has("page_ref_count", NULL));
 	ck_assert(!log_has("can_split_huge_page", NULL));
 	/* gup-fast: holds the head, up to its put_page() */
-	step_until(r, 1, KS_OBJ(KS_OBJ_PAGE, head_pfn), KS_WRITE);
+	step_until_nth(r, 1, KS_OBJ(KS_OBJ_PAGE, head_pfn), KS_INC, 2);
 	ck_assert_int_eq(pfn_to_page(head_pfn)->_refcount, HPAGE_PMD_NR + 2);
 	step_all(r, 0);
 	ck_assert_int_eq(split_ret, -EBUSY);
