@@ -12,8 +12,8 @@
  *
  * Model simplifications: no huge zero page (a read fault in a VM_HUGEPAGE
  * range allocates the THP, as with transparent_hugepage/use_zero_page = 0);
- * fsdax maps 4K only (the filesystem never hands out a 2M extent); every
- * non-present, non-none entry is a swap entry.
+ * fsdax maps 4K only (the filesystem never hands out a 2M extent); the only
+ * non-present, non-none entries are a THP split's migration entries (no swap).
  */
 #include "linux/dax.h"
 #include "linux/spinlock.h"
@@ -53,10 +53,13 @@ void ks_ram_add(unsigned long start_pfn, unsigned long nr_pages)
 		ks_buddy_obj = ks_obj_named(KS_OBJ_VAR, "buddy");
 }
 
-/* A page nobody holds: refcount 0, itself and its compound head (if any). */
+/*
+ * A page in the buddy allocator: never handed out, or freed since (a page
+ * with a count of 0 can still be in use: a THP frozen by split_huge_page()).
+ */
 static bool ks_page_unused(const struct page *page)
 {
-	return !page->_refcount && (!page->head || !page->head->_refcount);
+	return !page->owner && !page->_refcount && !page->head;
 }
 
 static bool ks_block_unused(unsigned long pfn, unsigned long nr)
@@ -202,29 +205,45 @@ static unsigned int wp_page_reuse(struct vm_area_struct *vma, unsigned long addr
 	return 0;
 }
 
-/* 4.19 mm/memory.c: do_swap_page(): a fresh page for the swap entry. */
+struct ks_entry_wait {
+	struct mm_struct *mm;
+	unsigned long address;
+	pte_t orig;
+};
+
+static bool ks_entry_changed(const void *arg)
+{
+	const struct ks_entry_wait *ew = arg;
+	enum pg_level level;
+
+	return ks_pte_peek(ew->mm, ew->address, &level).val != ew->orig.val;
+}
+
+static void ks_entry_explain(const void *arg, struct ks_buf *out)
+{
+	const struct ks_entry_wait *ew = arg;
+
+	ks_buf_printf(out, "migration_entry_wait() at 0x%lx: the THP split has not remapped it",
+		      ew->address);
+}
+
+/*
+ * 4.19 mm/memory.c: do_swap_page() for the one kind of non-present entry the
+ * model makes, a migration entry of a THP split (try_to_unmap_one() with
+ * TTU_MIGRATION): migration_entry_wait() sleeps until the split has mapped
+ * the page again (remove_migration_pte(); the kernel waits on the page lock
+ * the splitter holds), and the fault returns 0 for the access to be retried.
+ */
 static unsigned int do_swap_page(struct vm_area_struct *vma, unsigned long address,
 				 pte_t orig, unsigned int flags)
 {
-	struct mm_struct *mm = vma->vm_mm;
-	ks_obj_t key = ks_pte_obj(mm, address, PG_LEVEL_4K);
-	struct page *page = ks_alloc_pages(0);
-	uint64_t prot = _PAGE_ACCESSED;
-	struct ks_pt *pt;
+	struct ks_entry_wait ew = { vma->vm_mm, address, orig };
+	const struct ks_wait w = {
+		.ready = ks_entry_changed, .explain = ks_entry_explain, .arg = &ew,
+	};
 
-	if (!page)
-		return VM_FAULT_OOM;
-	if ((flags & FAULT_FLAG_WRITE) && (vma->vm_flags & VM_WRITE))
-		prot = KS_PROT_NEW;
-	ks_sched_point(key, KS_WRITE);
-	pt = ks_pt_lookup(mm, address, PG_LEVEL_4K, false);
-	if (!pt || pt->ent[ks_pt_index(pt, address)].val != orig.val) {
-		put_page(page);
-		return 0;
-	}
-	ks_pte_write(mm, pt, address, pfn_pte(page_to_pfn(page), prot), "do_swap_page");
-	ks_ref_transfer(page, KS_OWN_PTE, key);
-	ks_page_mapcount_add(page, 1);
+	KS_FUNC();
+	ks_sched_wait(ks_pte_obj(vma->vm_mm, address, PG_LEVEL_4K), KS_WAIT, &w);
 	return 0;
 }
 

@@ -373,14 +373,17 @@ static void ks_free_page(struct page *head)
 	for (i = 1; i < nr; i++) {
 		struct page *tail = ks_pfn_page(head->pfn + i);
 
-		if (tail && tail->head == head)
+		if (tail && tail->head == head) {
 			tail->head = NULL;
+			tail->owner = NULL;
+		}
 	}
 	ks_log_note("free_pages", page_obj(head), "order %u back to the allocator",
 		    ks_test_bit(head, PG_head) ? head->order : 0);
 	head->flags = 0;
 	head->order = 0;
 	head->thp = false;
+	head->owner = NULL;	/* back in the buddy allocator */
 }
 
 /*
