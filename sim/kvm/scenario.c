@@ -67,14 +67,15 @@ static void vcpus_explain(const void *arg, struct ks_buf *out)
 }
 
 /*
- * The VM goes away when its last reference does: after every vCPU has
- * stopped.  kvm_destroy_vm() waits for the vCPU threads first.
+ * The VM goes away when its last reference does, after every vCPU has
+ * stopped: the kernel's last kvm_put_kvm() calls kvm_destroy_vm(); here the
+ * teardown thread waits for the vCPU threads' references to be gone.
  */
 static void scn_teardown(struct kvm_scn_prog *p)
 {
 	struct ks_wait w = { vcpus_gone, vcpus_explain, p };
 
-	wait_var_event(p->vcpus_obj, &w);
+	ks_sched_wait(p->vcpus_obj, KS_WAIT, &w);
 	kvm_destroy_vm(p->kvm);
 }
 
@@ -167,9 +168,12 @@ static void scn_thread_fn(void *arg)
 	current->mm = p->mm;
 	scn_run_ops(st, st->t->ops, st->t->nops);
 	if (st->vcpu) {
-		ks_sched_point(p->vcpus_obj, KS_INC);	/* kvm_put_kvm(): a commuting dec */
+		/*
+		 * kvm_put_kvm() when the vCPU file is released: a commuting
+		 * decrement; the teardown waits for the count to reach zero.
+		 */
+		ks_sched_point(p->vcpus_obj, KS_INC);
 		p->vcpus_running--;
-		wake_up_var(p->vcpus_obj);
 	}
 }
 
