@@ -43,6 +43,11 @@ static inline bool is_error_noslot_pfn(kvm_pfn_t pfn)
 	return !!(pfn & KVM_PFN_ERR_NOSLOT_MASK);
 }
 
+static inline bool is_noslot_pfn(kvm_pfn_t pfn)
+{
+	return pfn == KVM_PFN_NOSLOT;
+}
+
 /* Page-table levels, as PT_PAGE_TABLE_LEVEL / PT_DIRECTORY_LEVEL in 4.19. */
 #define PT_PAGE_TABLE_LEVEL	1
 #define PT_DIRECTORY_LEVEL	2
@@ -84,6 +89,7 @@ struct kvm_memory_slot {
 };
 
 #define KVM_MAX_SLOTS 8
+#define KVM_MAX_MMIO_SPTES 8
 #define KVM_MAX_PRESENT 1024
 #define KVM_MAX_VCPUS 4
 
@@ -106,6 +112,9 @@ struct kvm {
 	struct kvm_memory_slot memslots[KVM_MAX_SLOTS];
 	struct kvm_vcpu vcpus[KVM_MAX_VCPUS];
 	bool dead;			/* kvm_destroy_vm() ran */
+	/* MMIO SPTEs of gfns with no memslot (set_mmio_spte()). */
+	int nr_mmio;
+	gfn_t mmio_gfn[KVM_MAX_MMIO_SPTES];
 	/* The present SPTEs, for the oracles (the kernel's rmaps play this part). */
 	int nr_present;
 	struct kvm_spte_ref {
@@ -136,7 +145,7 @@ struct kvm_variant_ops {
 					    kvm_pfn_t *pfnp, int *levelp);
 	int (*mmu_set_spte)(struct kvm_vcpu *vcpu, struct kvm_spte *sptep,
 			    bool write_fault, int level, gfn_t gfn, kvm_pfn_t pfn,
-			    bool host_writable);
+			    bool speculative, bool host_writable);
 	int (*mmu_spte_clear_track_bits)(struct kvm *kvm, struct kvm_spte *sptep,
 					 gfn_t gfn, int level);
 	bool (*mmu_notifier_retry)(struct kvm *kvm, unsigned long mmu_seq);
@@ -161,7 +170,7 @@ int tdp_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, uint32_t error_code,
 void transparent_hugepage_adjust(struct kvm_vcpu *vcpu, gfn_t *gfnp,
 				 kvm_pfn_t *pfnp, int *levelp);
 int mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_spte *sptep, bool write_fault,
-		 int level, gfn_t gfn, kvm_pfn_t pfn, bool host_writable);
+		 int level, gfn_t gfn, kvm_pfn_t pfn, bool speculative, bool host_writable);
 int mmu_spte_clear_track_bits(struct kvm *kvm, struct kvm_spte *sptep, gfn_t gfn,
 			      int level);
 bool mmu_notifier_retry(struct kvm *kvm, unsigned long mmu_seq);
@@ -192,7 +201,7 @@ void v4_19_transparent_hugepage_adjust(struct kvm_vcpu *vcpu, gfn_t *gfnp,
 				       kvm_pfn_t *pfnp, int *levelp);
 int v4_19_mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_spte *sptep,
 		       bool write_fault, int level, gfn_t gfn, kvm_pfn_t pfn,
-		       bool host_writable);
+		       bool speculative, bool host_writable);
 int v4_19_mmu_spte_clear_track_bits(struct kvm *kvm, struct kvm_spte *sptep,
 				    gfn_t gfn, int level);
 bool v4_19_mmu_notifier_retry(struct kvm *kvm, unsigned long mmu_seq);
@@ -209,6 +218,7 @@ bool mmu_gfn_lpage_is_disallowed(struct kvm_vcpu *vcpu, gfn_t gfn, int level);
 int __direct_map(struct kvm_vcpu *vcpu, gpa_t gpa, int write, bool map_writable,
 		 int level, kvm_pfn_t pfn, bool prefault);
 int kvm_handle_bad_page(struct kvm_vcpu *vcpu, gfn_t gfn, kvm_pfn_t pfn);
+bool handle_abnormal_pfn(struct kvm_vcpu *vcpu, gfn_t gfn, kvm_pfn_t pfn, int *ret_val);
 bool try_async_pf(struct kvm_vcpu *vcpu, bool prefault, gfn_t gfn, gpa_t gpa,
 		  kvm_pfn_t *pfn, bool write, bool *writable);
 struct kvm_spte *kvm_spte_at(struct kvm_memory_slot *slot, gfn_t gfn, int level);
@@ -216,7 +226,12 @@ ks_obj_t kvm_spte_obj(gfn_t gfn, int level);
 void drop_spte(struct kvm *kvm, struct kvm_spte *sptep, gfn_t gfn, int level);
 /* set_spte(): make *@sptep map @pfn (writable and dirty if host-writable). */
 void set_spte(struct kvm *kvm, struct kvm_spte *sptep, int level, gfn_t gfn,
-	      kvm_pfn_t pfn, bool host_writable);
+	      kvm_pfn_t pfn, bool speculative, bool host_writable);
+/* mmu_set_spte() but for the release of the pfn (4.19 only) after it. */
+int __mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_spte *sptep, int level, gfn_t gfn,
+		   kvm_pfn_t pfn, bool speculative, bool host_writable);
+/* Whether @gfn (in no memslot) has an MMIO SPTE. */
+bool kvm_mmio_spte_present(struct kvm *kvm, gfn_t gfn);
 /* Clear *@sptep and return what it held (no A/D propagation). */
 struct kvm_spte kvm_spte_clear(struct kvm *kvm, struct kvm_spte *sptep, gfn_t gfn,
 			       int level);

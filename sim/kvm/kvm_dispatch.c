@@ -93,11 +93,11 @@ void transparent_hugepage_adjust(struct kvm_vcpu *vcpu, gfn_t *gfnp,
 }
 
 int mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_spte *sptep, bool write_fault,
-		 int level, gfn_t gfn, kvm_pfn_t pfn, bool host_writable)
+		 int level, gfn_t gfn, kvm_pfn_t pfn, bool speculative, bool host_writable)
 {
 	KS_FUNC();
 	return kvm_ops->mmu_set_spte(vcpu, sptep, write_fault, level, gfn, pfn,
-				     host_writable);
+				     speculative, host_writable);
 }
 
 int mmu_spte_clear_track_bits(struct kvm *kvm, struct kvm_spte *sptep, gfn_t gfn,

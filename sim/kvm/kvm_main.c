@@ -403,7 +403,7 @@ static void kvm_mmu_notifier_change_pte(struct mmu_notifier *mn,
 			drop_spte(kvm, sptep, gfn, PT_PAGE_TABLE_LEVEL);
 		} else {
 			mmu_spte_clear_track_bits(kvm, sptep, gfn, PT_PAGE_TABLE_LEVEL);
-			set_spte(kvm, sptep, PT_PAGE_TABLE_LEVEL, gfn, pte_pfn(pte), false);
+			set_spte(kvm, sptep, PT_PAGE_TABLE_LEVEL, gfn, pte_pfn(pte), false, false);
 		}
 	}
 out_unlock:

@@ -111,10 +111,13 @@ static void kvm_present_del(struct kvm *kvm, gfn_t gfn, int level)
 /*
  * v4.19 mmu.c: set_spte() for the direct map: with TDP and a host-writable
  * pfn the SPTE is writable and, being writable, dirty from the start
- * (spte_shadow_dirty_mask); not speculative, so Accessed too.
+ * (spte_shadow_dirty_mask); Accessed unless it is speculative (a prefetch:
+ * mark_spte_for_access_track() clears it).  Over a present SPTE of the same
+ * pfn it is mmu_spte_update(): the Accessed and Dirty bits the new SPTE no
+ * longer has are pushed to the page.
  */
 void set_spte(struct kvm *kvm, struct kvm_spte *sptep, int level, gfn_t gfn,
-	      kvm_pfn_t pfn, bool host_writable)
+	      kvm_pfn_t pfn, bool speculative, bool host_writable)
 {
 	struct kvm_spte old;
 
@@ -124,12 +127,71 @@ void set_spte(struct kvm *kvm, struct kvm_spte *sptep, int level, gfn_t gfn,
 	sptep->pfn = pfn;
 	sptep->writable = host_writable;
 	sptep->dirty = host_writable;
-	sptep->accessed = true;
+	sptep->accessed = !speculative;
 	if (!old.present)
 		kvm_present_add(kvm, gfn, level);
 	kvm_oracle_spte_changed();
 	ks_log("set_spte", kvm_spte_obj(gfn, level), KS_V_SPTE,
 	       kvm_spte_val(&old, level), kvm_spte_val(sptep, level));
+	if (!old.present)
+		return;
+	/* mmu_spte_update() */
+	if (old.accessed && !sptep->accessed)
+		kvm_set_pfn_accessed(old.pfn);
+	if (old.dirty && !sptep->dirty)
+		kvm_set_pfn_dirty(old.pfn);
+}
+
+/*
+ * v4.19 mmu.c: set_mmio_spte(): a gfn with no memslot gets an MMIO SPTE, so
+ * that the next access exits as an EPT misconfiguration and is emulated.
+ * The model keeps them apart from the memslots' SPTEs.
+ */
+static void set_mmio_spte(struct kvm *kvm, gfn_t gfn)
+{
+	int i;
+
+	ks_sched_point(kvm_spte_obj(gfn, PT_PAGE_TABLE_LEVEL), KS_WRITE);
+	for (i = 0; i < kvm->nr_mmio; i++)
+		if (kvm->mmio_gfn[i] == gfn)
+			return;
+	if (kvm->nr_mmio == KVM_MAX_MMIO_SPTES) {
+		ks_violation("model-limit", kvm_spte_obj(gfn, PT_PAGE_TABLE_LEVEL),
+			     "more than %d MMIO SPTEs", KVM_MAX_MMIO_SPTES);
+		return;
+	}
+	kvm->mmio_gfn[kvm->nr_mmio++] = gfn;
+	ks_log_note("set_mmio_spte", kvm_spte_obj(gfn, PT_PAGE_TABLE_LEVEL),
+		    "gfn 0x%llx: MMIO", (unsigned long long)gfn);
+}
+
+bool kvm_mmio_spte_present(struct kvm *kvm, gfn_t gfn)
+{
+	int i;
+
+	for (i = 0; i < kvm->nr_mmio; i++)
+		if (kvm->mmio_gfn[i] == gfn)
+			return true;
+	return false;
+}
+
+/*
+ * v4.19 mmu.c: mmu_set_spte() up to its kvm_release_pfn_clean(), which only
+ * 4.19 has: a present SPTE for another pfn is dropped first (drop_spte(),
+ * its Accessed/Dirty reaching the old page), one for the same pfn is updated
+ * in place by set_spte().  Returns RET_PF_EMULATE for an MMIO SPTE.
+ */
+int __mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_spte *sptep, int level, gfn_t gfn,
+		   kvm_pfn_t pfn, bool speculative, bool host_writable)
+{
+	if (is_noslot_pfn(pfn)) {
+		set_mmio_spte(vcpu->kvm, gfn);
+		return RET_PF_EMULATE;
+	}
+	if (sptep->present && sptep->pfn != pfn)
+		drop_spte(vcpu->kvm, sptep, gfn, level);
+	set_spte(vcpu->kvm, sptep, level, gfn, pfn, speculative, host_writable);
+	return RET_PF_RETRY;
 }
 
 struct kvm_spte kvm_spte_clear(struct kvm *kvm, struct kvm_spte *sptep, gfn_t gfn,
@@ -378,14 +440,15 @@ void v4_19_transparent_hugepage_adjust(struct kvm_vcpu *vcpu, gfn_t *gfnp,
 
 /* ---- installing SPTEs --------------------------------------------------------------- */
 
-/* v4.19 mmu.c: mmu_set_spte(): set_spte(), then release the gup reference. */
+/* v4.19 mmu.c: mmu_set_spte(): install the SPTE, then release the gup reference. */
 int v4_19_mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_spte *sptep,
 		       bool write_fault, int level, gfn_t gfn, kvm_pfn_t pfn,
-		       bool host_writable)
+		       bool speculative, bool host_writable)
 {
-	set_spte(vcpu->kvm, sptep, level, gfn, pfn, host_writable);
+	int ret = __mmu_set_spte(vcpu, sptep, level, gfn, pfn, speculative, host_writable);
+
 	kvm_release_pfn_clean(pfn);
-	return RET_PF_RETRY;
+	return ret;
 }
 
 /*
@@ -402,6 +465,9 @@ int __direct_map(struct kvm_vcpu *vcpu, gpa_t gpa, int write, bool map_writable,
 	struct kvm_spte *sptep;
 
 	KS_FUNC();
+	if (!slot)	/* a no-slot pfn: set_spte() makes it an MMIO SPTE */
+		return mmu_set_spte(vcpu, NULL, write, level, gfn, pfn, prefault,
+				    map_writable);
 	if (level == PT_DIRECTORY_LEVEL) {
 		gfn_t base = gfn & ~511ULL, g;
 
@@ -419,7 +485,7 @@ int __direct_map(struct kvm_vcpu *vcpu, gpa_t gpa, int write, bool map_writable,
 			drop_spte(kvm, sptep, gfn & ~511ULL, PT_DIRECTORY_LEVEL);
 	}
 	sptep = kvm_spte_at(slot, gfn, level);
-	return mmu_set_spte(vcpu, sptep, write, level, gfn, pfn, map_writable);
+	return mmu_set_spte(vcpu, sptep, write, level, gfn, pfn, prefault, map_writable);
 }
 
 /* v4.19 mmu.c: kvm_handle_bad_page(): -EFAULT to KVM_RUN for a bad pfn. */
@@ -434,6 +500,20 @@ int kvm_handle_bad_page(struct kvm_vcpu *vcpu, gfn_t gfn, kvm_pfn_t pfn)
 	}
 
 	return -EFAULT;
+}
+
+/*
+ * v4.19 mmu.c: handle_abnormal_pfn(): only an error pfn is handled here; a
+ * no-slot pfn goes on to be mapped as an MMIO SPTE (the model caches no
+ * MMIO info: vcpu_cache_mmio_info() has no effect it could observe).
+ */
+bool handle_abnormal_pfn(struct kvm_vcpu *vcpu, gfn_t gfn, kvm_pfn_t pfn, int *ret_val)
+{
+	if (is_error_pfn(pfn)) {
+		*ret_val = kvm_handle_bad_page(vcpu, gfn, pfn);
+		return true;
+	}
+	return false;
 }
 
 /*
@@ -496,8 +576,8 @@ int v4_19_tdp_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, uint32_t error_code,
 	if (try_async_pf(vcpu, prefault, gfn, gpa, &pfn, write, &map_writable))
 		return RET_PF_RETRY;
 
-	if (is_error_noslot_pfn(pfn))
-		return kvm_handle_bad_page(vcpu, gfn, pfn);
+	if (handle_abnormal_pfn(vcpu, gfn, pfn, &r))
+		return r;
 
 	spin_lock(&kvm->mmu_lock);
 	if (mmu_notifier_retry(kvm, mmu_seq))

@@ -54,6 +54,18 @@ int kvm_vcpu_access(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 	gfn_t g;
 
 	KS_FUNC();
+	if (!gfn_to_memslot(vcpu->kvm, gfn)) {
+		/* No memslot: an MMIO SPTE, installed by the first fault, exits to emulation. */
+		if (!kvm_mmio_spte_present(vcpu->kvm, gfn)) {
+			r = kvm_vcpu_fault(vcpu, gfn, write);
+			if (r < 0)
+				return r;
+		}
+		ks_log_note("guest_access", kvm_spte_obj(gfn, PT_PAGE_TABLE_LEVEL),
+			    "%s gfn 0x%llx: MMIO, emulated", write ? "write" : "read",
+			    (unsigned long long)gfn);
+		return 0;
+	}
 	sptep = vcpu_walk(vcpu, gfn, &level);
 	if (!sptep || (write && !sptep->writable)) {
 		r = kvm_vcpu_fault(vcpu, gfn, write);

@@ -181,11 +181,94 @@ START_TEST(test_present_spte_limit)
 	kvm_set_memory_region(kvm, 0, 0, KVM_MAX_PRESENT + 1, 0x7f0000000000UL, 0);
 	for (gfn = 0; gfn < KVM_MAX_PRESENT; gfn++)
 		set_spte(kvm, kvm_spte_at(&kvm->memslots[0], gfn, PT_PAGE_TABLE_LEVEL),
-			 PT_PAGE_TABLE_LEVEL, gfn, 0x1000 + gfn, true);
+			 PT_PAGE_TABLE_LEVEL, gfn, 0x1000 + gfn, false, true);
 	ck_assert_violations("model-limit", 0);
 	set_spte(kvm, kvm_spte_at(&kvm->memslots[0], gfn, PT_PAGE_TABLE_LEVEL),
-		 PT_PAGE_TABLE_LEVEL, gfn, 0x1000 + gfn, true);
+		 PT_PAGE_TABLE_LEVEL, gfn, 0x1000 + gfn, false, true);
 	ck_assert_violations("model-limit", 1);
+	ks_direct_end();
+}
+END_TEST
+
+/* A VM with one 4K memslot of 16 gfns over anonymous pages 0x1000.. (not mapped by the host). */
+static struct kvm_vcpu *spte_world(void)
+{
+	static struct kvm_vcpu vcpu;
+	const struct ks_page_init anon = { .refcount = 1, .own = KS_OWN_ALLOC, .owner = "anon" };
+	struct kvm *kvm = kvm_create_vm(ks_mm_create());
+	unsigned long i;
+
+	for (i = 0; i < 16; i++)
+		ks_page_setup(0x1000 + i, &anon);
+	kvm_set_memory_region(kvm, 0, 0, 16, 0x7f0000000000UL, 0);
+	vcpu = (struct kvm_vcpu){ .kvm = kvm, .vcpu_id = 0, .name = "vcpu0" };
+	return &vcpu;
+}
+
+/*
+ * v4.19 mmu_set_spte() over a present SPTE (issue 7.2): another pfn drops the
+ * old SPTE first, its Accessed and Dirty reaching the old page; the same pfn
+ * made read-only pushes the Dirty bit the new SPTE loses (mmu_spte_update()).
+ */
+START_TEST(test_mmu_set_spte_over_present)
+{
+	static const char *const variants[] = { "v4.19", "v5.4" };
+	struct kvm_vcpu *vcpu;
+	struct kvm_spte *sptep;
+	struct page *a, *b;
+
+	ks_direct_begin();
+	use(variants[_i]);
+	vcpu = spte_world();
+	sptep = kvm_spte_at(&vcpu->kvm->memslots[0], 3, PT_PAGE_TABLE_LEVEL);
+	a = pfn_to_page(0x1003);
+	b = pfn_to_page(0x1004);
+	get_page(a);		/* gup's reference, which 4.19 releases inside */
+	mmu_set_spte(vcpu, sptep, true, PT_PAGE_TABLE_LEVEL, 3, 0x1003, false, true);
+	if (!_i)
+		ck_assert_int_eq(page_count(a), 1);
+	else
+		put_page(a);
+	ck_assert(sptep->present && sptep->dirty && sptep->accessed);
+	ck_assert(!PageDirty(a));
+	get_page(b);
+	mmu_set_spte(vcpu, sptep, true, PT_PAGE_TABLE_LEVEL, 3, 0x1004, false, true);
+	if (_i)
+		put_page(b);
+	ck_assert_uint_eq(sptep->pfn, 0x1004);
+	ck_assert(PageDirty(a) && PageReferenced(a));
+	ck_assert(!PageDirty(b));
+	get_page(b);
+	mmu_set_spte(vcpu, sptep, false, PT_PAGE_TABLE_LEVEL, 3, 0x1004, false, false);
+	if (_i)
+		put_page(b);
+	ck_assert(!sptep->writable && !sptep->dirty);
+	ck_assert(PageDirty(b));
+	ck_assert_int_eq(page_count(a), 1);
+	ck_assert_int_eq(page_count(b), 1);
+	ck_assert_int_eq(ks_violation_count(), 0);
+	ks_direct_end();
+}
+END_TEST
+
+/*
+ * A fault on a gfn with no memslot is not an error (issue 7.3): the no-slot
+ * pfn becomes an MMIO SPTE and the fault returns for emulation, instead of
+ * kvm_handle_bad_page()'s -EFAULT to KVM_RUN.
+ */
+START_TEST(test_noslot_fault_is_mmio)
+{
+	static const char *const variants[] = { "v4.19", "v5.4-rc7", "v5.4" };
+	struct kvm_vcpu *vcpu;
+
+	ks_direct_begin();
+	use(variants[_i]);
+	vcpu = spte_world();
+	ck_assert_int_eq(tdp_page_fault(vcpu, (gpa_t)0x100 << PAGE_SHIFT, PFERR_WRITE_MASK,
+					false), RET_PF_EMULATE);
+	ck_assert(kvm_mmio_spte_present(vcpu->kvm, 0x100));
+	ck_assert(!kvm_mmio_spte_present(vcpu->kvm, 0x101));
+	ck_assert_int_eq(ks_violation_count(), 0);
 	ks_direct_end();
 }
 END_TEST
@@ -201,6 +284,8 @@ static Suite *variants_suite(void)
 	tcase_add_test(tc, test_pfnmap_reserved_everywhere);
 	tcase_add_test(tc, test_mutant_puts);
 	tcase_add_test(tc, test_present_spte_limit);
+	tcase_add_loop_test(tc, test_mmu_set_spte_over_present, 0, 2);
+	tcase_add_loop_test(tc, test_noslot_fault_is_mmio, 0, 3);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("diff");
 	tcase_add_test(tc, test_diff_a78986aae9b2);

@@ -16,10 +16,9 @@
 /* v5.4-rc7 mmu.c: mmu_set_spte() without the release. */
 static int v5_4_rc7_mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_spte *sptep,
 				 bool write_fault, int level, gfn_t gfn,
-				 kvm_pfn_t pfn, bool host_writable)
+				 kvm_pfn_t pfn, bool speculative, bool host_writable)
 {
-	set_spte(vcpu->kvm, sptep, level, gfn, pfn, host_writable);
-	return RET_PF_RETRY;
+	return __mmu_set_spte(vcpu, sptep, level, gfn, pfn, speculative, host_writable);
 }
 
 /* v5.4-rc7 mmu.c: transparent_hugepage_adjust(vcpu, gfn, &pfn, &level). */
@@ -67,8 +66,8 @@ static int v5_4_rc7_tdp_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa,
 	if (try_async_pf(vcpu, prefault, gfn, gpa, &pfn, write, &map_writable))
 		return RET_PF_RETRY;
 
-	if (is_error_noslot_pfn(pfn))
-		return kvm_handle_bad_page(vcpu, gfn, pfn);
+	if (handle_abnormal_pfn(vcpu, gfn, pfn, &r))
+		return r;
 
 	r = RET_PF_RETRY;
 	spin_lock(&kvm->mmu_lock);
