@@ -62,6 +62,9 @@ static inline bool is_noslot_pfn(kvm_pfn_t pfn)
 
 #define PFERR_WRITE_MASK (1U << 1)
 
+/* 4.19 mmu.c: SPTEs around a fault that direct_pte_prefetch() may map. */
+#define PTE_PREFETCH_NUM 8
+
 #define KVM_MEM_LOG_DIRTY_PAGES (1U << 0)
 #define KVM_MEM_READONLY	(1U << 1)
 
@@ -149,6 +152,7 @@ struct kvm_variant_ops {
 	int (*mmu_spte_clear_track_bits)(struct kvm *kvm, struct kvm_spte *sptep,
 					 gfn_t gfn, int level);
 	bool (*mmu_notifier_retry)(struct kvm *kvm, unsigned long mmu_seq);
+	int (*direct_pte_prefetch_many)(struct kvm_vcpu *vcpu, gfn_t gfn, int nr);
 };
 
 /* The variant and the VM of the current run. */
@@ -174,6 +178,7 @@ int mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_spte *sptep, bool write_fault
 int mmu_spte_clear_track_bits(struct kvm *kvm, struct kvm_spte *sptep, gfn_t gfn,
 			      int level);
 bool mmu_notifier_retry(struct kvm *kvm, unsigned long mmu_seq);
+int direct_pte_prefetch_many(struct kvm_vcpu *vcpu, gfn_t gfn, int nr);
 
 /* ---- the v4.19 implementations other variants build on ---------------------- */
 
@@ -205,6 +210,7 @@ int v4_19_mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_spte *sptep,
 int v4_19_mmu_spte_clear_track_bits(struct kvm *kvm, struct kvm_spte *sptep,
 				    gfn_t gfn, int level);
 bool v4_19_mmu_notifier_retry(struct kvm *kvm, unsigned long mmu_seq);
+int v4_19_direct_pte_prefetch_many(struct kvm_vcpu *vcpu, gfn_t gfn, int nr);
 
 /* ---- shared helpers (mmu.c, kvm_main.c) --------------------------------------- */
 
@@ -219,6 +225,12 @@ int __direct_map(struct kvm_vcpu *vcpu, gpa_t gpa, int write, bool map_writable,
 		 int level, kvm_pfn_t pfn, bool prefault);
 int kvm_handle_bad_page(struct kvm_vcpu *vcpu, gfn_t gfn, kvm_pfn_t pfn);
 bool handle_abnormal_pfn(struct kvm_vcpu *vcpu, gfn_t gfn, kvm_pfn_t pfn, int *ret_val);
+struct kvm_memory_slot *gfn_to_memslot_dirty_bitmap(struct kvm_vcpu *vcpu, gfn_t gfn,
+						    bool no_dirty_log);
+int gfn_to_page_many_atomic(struct kvm_memory_slot *slot, gfn_t gfn,
+			    struct page **pages, int nr_pages);
+void direct_pte_prefetch(struct kvm_vcpu *vcpu, struct kvm_memory_slot *slot, gfn_t gfn,
+			 int level);
 bool try_async_pf(struct kvm_vcpu *vcpu, bool prefault, gfn_t gfn, gpa_t gpa,
 		  kvm_pfn_t *pfn, bool write, bool *writable);
 struct kvm_spte *kvm_spte_at(struct kvm_memory_slot *slot, gfn_t gfn, int level);

@@ -117,6 +117,12 @@ bool mmu_notifier_retry(struct kvm *kvm, unsigned long mmu_seq)
 	return r;
 }
 
+int direct_pte_prefetch_many(struct kvm_vcpu *vcpu, gfn_t gfn, int nr)
+{
+	KS_FUNC();
+	return kvm_ops->direct_pte_prefetch_many(vcpu, gfn, nr);
+}
+
 /* v4.19.0: the base every other variant builds on. */
 void kvm_v4_19_ops_init(struct kvm_variant_ops *ops)
 {
@@ -136,4 +142,5 @@ const struct kvm_variant_ops kvm_v4_19_ops = {
 	.mmu_set_spte			= v4_19_mmu_set_spte,
 	.mmu_spte_clear_track_bits	= v4_19_mmu_spte_clear_track_bits,
 	.mmu_notifier_retry		= v4_19_mmu_notifier_retry,
+	.direct_pte_prefetch_many	= v4_19_direct_pte_prefetch_many,
 };

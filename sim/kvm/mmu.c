@@ -454,7 +454,8 @@ int v4_19_mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_spte *sptep,
 /*
  * v4.19 mmu.c: __direct_map().  Walk to the target level: a 2M leaf in the way
  * of a 4K mapping is dropped (drop_large_spte); 4K SPTEs under a new 2M leaf
- * are dropped with it (the child table is unlinked).
+ * are dropped with it (the child table is unlinked).  After the leaf, the
+ * neighbours are prefetched.
  */
 int __direct_map(struct kvm_vcpu *vcpu, gpa_t gpa, int write, bool map_writable,
 		 int level, kvm_pfn_t pfn, bool prefault)
@@ -463,6 +464,7 @@ int __direct_map(struct kvm_vcpu *vcpu, gpa_t gpa, int write, bool map_writable,
 	gfn_t gfn = gpa >> PAGE_SHIFT;
 	struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gfn);
 	struct kvm_spte *sptep;
+	int emulate;
 
 	KS_FUNC();
 	if (!slot)	/* a no-slot pfn: set_spte() makes it an MMIO SPTE */
@@ -485,7 +487,115 @@ int __direct_map(struct kvm_vcpu *vcpu, gpa_t gpa, int write, bool map_writable,
 			drop_spte(kvm, sptep, gfn & ~511ULL, PT_DIRECTORY_LEVEL);
 	}
 	sptep = kvm_spte_at(slot, gfn, level);
-	return mmu_set_spte(vcpu, sptep, write, level, gfn, pfn, prefault, map_writable);
+	emulate = mmu_set_spte(vcpu, sptep, write, level, gfn, pfn, prefault, map_writable);
+	direct_pte_prefetch(vcpu, slot, gfn, level);
+	return emulate;
+}
+
+/*
+ * v4.19 kvm_main.c: gfn_to_page_many_atomic(): gup-fast, for writing, of
+ * @nr_pages pages from @gfn, all of them inside @slot; a reference on each
+ * page it returns.
+ */
+int gfn_to_page_many_atomic(struct kvm_memory_slot *slot, gfn_t gfn,
+			    struct page **pages, int nr_pages)
+{
+	unsigned long entry;
+
+	KS_FUNC();
+	if (gfn < slot->base_gfn || gfn >= slot->base_gfn + slot->npages)
+		return -1;
+	entry = slot->base_gfn + slot->npages - gfn;
+	if (entry < (unsigned long)nr_pages)
+		return 0;
+	return __get_user_pages_fast(gfn_to_hva_memslot(slot, gfn), nr_pages, 1, pages);
+}
+
+/*
+ * v4.19 mmu.c: gfn_to_memslot_dirty_bitmap(): the slot of @gfn, unless it
+ * logs dirty pages and the mapping would be writable (prefetch maps
+ * ACC_ALL).
+ */
+struct kvm_memory_slot *gfn_to_memslot_dirty_bitmap(struct kvm_vcpu *vcpu, gfn_t gfn,
+						    bool no_dirty_log)
+{
+	struct kvm_memory_slot *slot = gfn_to_memslot(vcpu->kvm, gfn);
+
+	if (!slot || (no_dirty_log && (slot->flags & KVM_MEM_LOG_DIRTY_PAGES)))
+		return NULL;
+	return slot;
+}
+
+/*
+ * v4.19 mmu.c: __direct_pte_prefetch(): in the aligned group of
+ * PTE_PREFETCH_NUM 4K SPTEs around the one just installed, map each run of
+ * non-present ones the host already maps (direct_pte_prefetch_many()); the
+ * first run that cannot be prefetched ends it.  A gfn of the group outside
+ * the slot has no SPTE in the model: it is non-present, and a run that
+ * reaches it fails in gfn_to_page_many_atomic() as it would in the kernel.
+ */
+static void __direct_pte_prefetch(struct kvm_vcpu *vcpu, struct kvm_memory_slot *slot,
+				  gfn_t fault_gfn)
+{
+	gfn_t base = fault_gfn & ~(gfn_t)(PTE_PREFETCH_NUM - 1), g, start = 0;
+	bool have = false;
+	int i;
+
+	for (i = 0; i < PTE_PREFETCH_NUM; i++) {
+		bool present;
+
+		g = base + i;
+		present = g >= slot->base_gfn && g < slot->base_gfn + slot->npages &&
+			  kvm_spte_at(slot, g, PT_PAGE_TABLE_LEVEL)->present;
+		if (present || g == fault_gfn) {
+			if (!have)
+				continue;
+			if (direct_pte_prefetch_many(vcpu, start, (int)(g - start)) < 0)
+				break;
+			have = false;
+		} else if (!have) {
+			start = g;
+			have = true;
+		}
+	}
+}
+
+/*
+ * v4.19 mmu.c: direct_pte_prefetch(): only for a 4K SPTE (the model's
+ * SPTEs have Accessed/Dirty bits: sp_ad_disabled() is false).
+ */
+void direct_pte_prefetch(struct kvm_vcpu *vcpu, struct kvm_memory_slot *slot, gfn_t gfn,
+			 int level)
+{
+	KS_FUNC();
+	if (level > PT_PAGE_TABLE_LEVEL)
+		return;
+	__direct_pte_prefetch(vcpu, slot, gfn);
+}
+
+/*
+ * v4.19 mmu.c: direct_pte_prefetch_many(): a speculative, host-writable SPTE
+ * for each page gup-fast gives; mmu_set_spte() releases each one.
+ */
+int v4_19_direct_pte_prefetch_many(struct kvm_vcpu *vcpu, gfn_t gfn, int nr)
+{
+	struct page *pages[PTE_PREFETCH_NUM];
+	struct kvm_memory_slot *slot;
+	int i, ret;
+
+	slot = gfn_to_memslot_dirty_bitmap(vcpu, gfn, true);
+	if (!slot)
+		return -1;
+
+	ret = gfn_to_page_many_atomic(slot, gfn, pages, nr);
+	if (ret <= 0)
+		return -1;
+
+	for (i = 0; i < ret; i++, gfn++)
+		mmu_set_spte(vcpu, kvm_spte_at(slot, gfn, PT_PAGE_TABLE_LEVEL), false,
+			     PT_PAGE_TABLE_LEVEL, gfn, page_to_pfn(pages[i]), true, true);
+
+	return 0;
 }
 
 /* v4.19 mmu.c: kvm_handle_bad_page(): -EFAULT to KVM_RUN for a bad pfn. */

@@ -2,12 +2,13 @@
 /*
  * v5.4-rc7: the parent of a78986aae9b2.  What differs from v4.19.0:
  *
- *  - "kvm: x86: Do not release the page inside mmu_set_spte()" (Junaid
+ *  - 43fdcda96e25 "kvm: x86: Do not release the page inside mmu_set_spte()" (Junaid
  *    Shahid, July 2019; also in 4.19.84): tdp_page_fault() releases the pfn
  *    at out_unlock on every path, mmu_set_spte() no longer does;
  *  - transparent_hugepage_adjust() takes gfn by value (__direct_map derives
  *    the base gfn from the level);
- *  - kvm_set_pfn_dirty() lost the inner PageReserved() check.
+ *  - kvm_set_pfn_dirty() lost the inner PageReserved() check;
+ *  - direct_pte_prefetch_many() puts each page it prefetched.
  *
  * ZONE_DEVICE pages are still kvm_is_reserved_pfn(): the D1 leak remains.
  */
@@ -19,6 +20,33 @@ static int v5_4_rc7_mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_spte *sptep,
 				 kvm_pfn_t pfn, bool speculative, bool host_writable)
 {
 	return __mmu_set_spte(vcpu, sptep, level, gfn, pfn, speculative, host_writable);
+}
+
+/*
+ * v5.4-rc7 mmu.c: direct_pte_prefetch_many(): mmu_set_spte() no longer
+ * releases, so each prefetched page is put here (43fdcda96e25).
+ */
+static int v5_4_rc7_direct_pte_prefetch_many(struct kvm_vcpu *vcpu, gfn_t gfn, int nr)
+{
+	struct page *pages[PTE_PREFETCH_NUM];
+	struct kvm_memory_slot *slot;
+	int i, ret;
+
+	slot = gfn_to_memslot_dirty_bitmap(vcpu, gfn, true);
+	if (!slot)
+		return -1;
+
+	ret = gfn_to_page_many_atomic(slot, gfn, pages, nr);
+	if (ret <= 0)
+		return -1;
+
+	for (i = 0; i < ret; i++, gfn++) {
+		mmu_set_spte(vcpu, kvm_spte_at(slot, gfn, PT_PAGE_TABLE_LEVEL), false,
+			     PT_PAGE_TABLE_LEVEL, gfn, page_to_pfn(pages[i]), true, true);
+		put_page(pages[i]);
+	}
+
+	return 0;
 }
 
 /* v5.4-rc7 mmu.c: transparent_hugepage_adjust(vcpu, gfn, &pfn, &level). */
@@ -89,4 +117,5 @@ void kvm_v5_4_rc7_ops_init(struct kvm_variant_ops *ops)
 	ops->transparent_hugepage_adjust = v5_4_rc7_transparent_hugepage_adjust;
 	ops->kvm_set_pfn_dirty = v5_4_rc7_kvm_set_pfn_dirty;
 	ops->tdp_page_fault = v5_4_rc7_tdp_page_fault;
+	ops->direct_pte_prefetch_many = v5_4_rc7_direct_pte_prefetch_many;
 }
