@@ -96,7 +96,7 @@ struct page *ks_alloc_pages(unsigned int order)
 
 			if (!ks_block_unused(pfn, nr))
 				continue;
-			ks_sched_point(KS_OBJ(KS_OBJ_PAGE, pfn), KS_WRITE);
+			ks_page_point(pfn, KS_PF_ALL, KS_WRITE);
 			page = ks_page_setup(pfn, &init);
 			ks_log("alloc_pages", KS_OBJ(KS_OBJ_PAGE, pfn), KS_V_INT, 0, 1);
 			return page;

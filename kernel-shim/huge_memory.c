@@ -309,10 +309,10 @@ static void __split_huge_page(struct page *head)
 			.refcount = 1, .own = KS_OWN_THREAD, .owner = head->owner,
 		};
 
-		ks_sched_point(KS_OBJ(KS_OBJ_PAGE, head->pfn + i), KS_WRITE);
+		ks_page_point(head->pfn + i, KS_PF_ALL, KS_WRITE);
 		ks_page_setup(head->pfn + i, &init);
 	}
-	ks_sched_point(KS_OBJ(KS_OBJ_PAGE, head->pfn), KS_WRITE);
+	ks_page_point(head->pfn, 1U << KS_PF_REF | 1U << KS_PF_META, KS_WRITE);
 	head->flags &= ~(1UL << PG_head);
 	head->order = 0;
 	head->thp = false;
@@ -342,7 +342,7 @@ int split_huge_page(struct page *page)
 	}
 	unmap_page(head);
 	/* page_ref_freeze(head, 1) */
-	ks_sched_point(KS_OBJ(KS_OBJ_PAGE, head->pfn), KS_WRITE);
+	ks_sched_point(ks_page_field_obj(head->pfn, KS_PF_REF), KS_WRITE);
 	if (head->_refcount != 1) {
 		ks_log_pred("page_ref_freeze", KS_OBJ(KS_OBJ_PAGE, head->pfn), KS_V_BOOL, false);
 		remap_page(head->pfn);

@@ -21,11 +21,15 @@ int ks_slot(void);
 /* ---- memmap.c ---- */
 
 /*
- * Declare @acc on @page, then check that its struct page still exists.  A
- * removed one records "memmap-uaf" (once per thread and page in a row) and
- * returns false: the caller then behaves as on a free page.
+ * Declare @acc on field @f of @page, then check that its struct page still
+ * exists.  A removed one records "memmap-uaf" (once per thread and page in a
+ * row) and returns false: the caller then behaves as on a free page.
  */
-bool ks_page_touch(struct page *page, enum ks_access acc, const char *func);
+bool ks_page_touch(struct page *page, enum ks_page_field f, enum ks_access acc,
+		   const char *func);
+/* The same for the fields in @mask (1 << KS_PF_*), in one step. */
+bool ks_page_touch_fields(struct page *page, unsigned int mask, enum ks_access acc,
+			  const char *func);
 /* The struct page of @pfn if its memmap is present (no scheduling point). */
 struct page *ks_pfn_page(unsigned long pfn);
 /* The newest struct page of @pfn, even a freed one (bookkeeping only), or NULL. */

@@ -100,13 +100,26 @@ static void ks_memmap_uaf(unsigned long pfn, const char *func, const char *what)
 		     ks_thread_name(ks_tid()), pfn, what);
 }
 
-bool ks_page_touch(struct page *page, enum ks_access acc, const char *func)
+static bool ks_page_still_there(struct page *page, const char *func)
 {
-	ks_sched_point(KS_OBJ(KS_OBJ_PAGE, page->pfn), acc);
 	if (!ks_page_gone(page))
 		return true;
 	ks_memmap_uaf(page->pfn, func, "is a struct page of a removed memmap");
 	return false;
+}
+
+bool ks_page_touch(struct page *page, enum ks_page_field f, enum ks_access acc,
+		   const char *func)
+{
+	ks_sched_point(ks_page_field_obj(page->pfn, f), acc);
+	return ks_page_still_there(page, func);
+}
+
+bool ks_page_touch_fields(struct page *page, unsigned int mask, enum ks_access acc,
+			  const char *func)
+{
+	ks_page_point(page->pfn, mask, acc);
+	return ks_page_still_there(page, func);
 }
 
 bool pfn_valid(unsigned long pfn)
@@ -201,7 +214,8 @@ void ks_memmap_remove(unsigned long start_pfn, unsigned long nr_pages)
 		s->sec.removed = true;
 		ks_log("arch_remove_memory", ks_section_obj(nr), KS_V_BOOL, true, false);
 		for (i = 0; i < PAGES_PER_SECTION; i++) {
-			ks_sched_point(KS_OBJ(KS_OBJ_PAGE, s->sec.pages[i].pfn), KS_WRITE);
+			ks_page_touch_fields(&s->sec.pages[i], KS_PF_ALL, KS_WRITE,
+					     "arch_remove_memory");
 			s->nr_freed = i + 1;
 		}
 	}

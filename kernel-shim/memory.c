@@ -33,8 +33,11 @@ bool ks_pte_refcounted(pte_t pte, enum pg_level level)
 
 void ks_page_mapcount_add(struct page *page, int nr)
 {
-	int before = page->_mapcount;
+	int before;
 
+	/* atomic_inc/dec of _mapcount: commutes with the others */
+	ks_sched_point(ks_page_field_obj(page->pfn, KS_PF_MAPCOUNT), KS_INC);
+	before = page->_mapcount;
 	page->_mapcount += nr;
 	ks_log(nr > 0 ? "page_add_rmap" : "page_remove_rmap",
 	       KS_OBJ(KS_OBJ_PAGE, page->pfn), KS_V_INT, before, page->_mapcount);

@@ -8,6 +8,7 @@
  * reference change on a free page, freeing a PG_reserved page.
  */
 #include <limits.h>
+#include <stdio.h>
 
 #include "internal.h"
 #include "linux/page_ref.h"
@@ -41,11 +42,11 @@ static bool ks_page_is_free(struct page *page)
 		 !ks_pgmap_idle_refcount(head->pgmap));
 }
 
-/* Declare @acc on @page's compound head; the head as it is now, NULL if gone. */
+/* Declare @acc on the refcount of @page's compound head; the head, NULL if gone. */
 static struct page *ks_head_touch(struct page *page, enum ks_access acc,
 				  const char *func)
 {
-	if (!ks_page_touch(ks_head(page), acc, func))
+	if (!ks_page_touch(ks_head(page), KS_PF_REF, acc, func))
 		return NULL;
 	return ks_head(page);
 }
@@ -56,9 +57,24 @@ static bool ks_pred(struct page *page, const char *func, bool val)
 	return val;
 }
 
+/* The object of a flag bit. */
+static enum ks_page_field ks_flag_field(enum pageflags flag)
+{
+	switch (flag) {
+	case PG_reserved:
+		return KS_PF_RESERVED;
+	case PG_dirty:
+		return KS_PF_DIRTY;
+	case PG_referenced:
+		return KS_PF_REFERENCED;
+	default:
+		return KS_PF_META;
+	}
+}
+
 static bool ks_flag_test(struct page *page, enum pageflags flag, const char *func)
 {
-	return ks_pred(page, func, ks_page_touch(page, KS_READ, func) &&
+	return ks_pred(page, func, ks_page_touch(page, ks_flag_field(flag), KS_READ, func) &&
 		       ks_test_bit(page, flag));
 }
 
@@ -67,7 +83,7 @@ static void ks_flag_write(struct page *page, enum pageflags flag, bool set,
 {
 	bool old;
 
-	if (!ks_page_touch(page, KS_WRITE, func))
+	if (!ks_page_touch(page, ks_flag_field(flag), KS_WRITE, func))
 		return;
 	if (ks_page_is_free(page)) {
 		ks_violation("refcount", page_obj(page), "%s by %s on free page 0x%lx",
@@ -127,19 +143,20 @@ bool PageHead(struct page *page)
 
 bool PageTail(struct page *page)
 {
-	return ks_pred(page, __func__, ks_page_touch(page, KS_READ, __func__) &&
+	return ks_pred(page, __func__, ks_page_touch(page, KS_PF_META, KS_READ, __func__) &&
 		       page->head);
 }
 
 bool PageCompound(struct page *page)
 {
-	return ks_pred(page, __func__, ks_page_touch(page, KS_READ, __func__) &&
+	return ks_pred(page, __func__, ks_page_touch(page, KS_PF_META, KS_READ, __func__) &&
 		       (ks_test_bit(page, PG_head) || page->head));
 }
 
 struct page *compound_head(struct page *page)
 {
-	struct page *head = ks_page_touch(page, KS_READ, __func__) ? ks_head(page) : page;
+	struct page *head = ks_page_touch(page, KS_PF_META, KS_READ, __func__) ?
+			    ks_head(page) : page;
 
 	ks_log_pred(__func__, page_obj(page), KS_V_HEX, (int64_t)head->pfn);
 	return head;
@@ -149,7 +166,7 @@ unsigned int compound_order(struct page *page)
 {
 	unsigned int order = 0;
 
-	if (ks_page_touch(page, KS_READ, __func__) && ks_test_bit(page, PG_head))
+	if (ks_page_touch(page, KS_PF_META, KS_READ, __func__) && ks_test_bit(page, PG_head))
 		order = page->order;
 	ks_log_pred(__func__, page_obj(page), KS_V_INT, order);
 	return order;
@@ -162,7 +179,9 @@ unsigned int compound_order(struct page *page)
  */
 bool PageTransCompoundMap(struct page *page)
 {
-	return ks_pred(page, __func__, ks_page_touch(page, KS_READ, __func__) &&
+	return ks_pred(page, __func__,
+		       ks_page_touch_fields(page, 1U << KS_PF_META | 1U << KS_PF_MAPCOUNT,
+					    KS_READ, __func__) &&
 		       (ks_test_bit(page, PG_head) || page->head) &&
 		       page->_mapcount == 0);
 }
@@ -172,13 +191,13 @@ bool is_transparent_hugepage(struct page *page)
 {
 	struct page *head = ks_head(page);
 
-	return ks_pred(page, __func__, ks_page_touch(head, KS_READ, __func__) &&
+	return ks_pred(page, __func__, ks_page_touch(head, KS_PF_META, KS_READ, __func__) &&
 		       ks_test_bit(head, PG_head) && head->thp);
 }
 
 bool is_zone_device_page(struct page *page)
 {
-	return ks_pred(page, __func__, ks_page_touch(page, KS_READ, __func__) &&
+	return ks_pred(page, __func__, ks_page_touch(page, KS_PF_META, KS_READ, __func__) &&
 		       page->zone == ZONE_DEVICE);
 }
 
@@ -205,7 +224,7 @@ bool is_zero_pfn(unsigned long pfn)
 
 int page_ref_count(struct page *page)
 {
-	int count = ks_page_touch(page, KS_READ, __func__) ? page->_refcount : 0;
+	int count = ks_page_touch(page, KS_PF_REF, KS_READ, __func__) ? page->_refcount : 0;
 
 	ks_log_pred(__func__, page_obj(page), KS_V_INT, count);
 	return count;
@@ -412,7 +431,8 @@ static void ks_put_refs(struct page *page, int nr, const char *func)
 	ks_log(func, page_obj(head), KS_V_INT, head->_refcount + nr, head->_refcount);
 	if (head->zone == ZONE_DEVICE && head->pgmap)
 		ks_zone_device_put(head, head->_refcount);
-	else if (!head->_refcount && ks_page_touch(head, KS_WRITE, "__put_page"))
+	else if (!head->_refcount &&
+		 ks_page_touch_fields(head, KS_PF_ALL & ~(1U << KS_PF_REF), KS_WRITE, "__put_page"))
 		ks_free_page(head);
 }
 
@@ -433,26 +453,57 @@ static uint64_t ks_fold(uint64_t h, uint64_t v)
 	return (h ^ v) * 0x100000001b3ULL;
 }
 
-/* Everything the shim's readers of a struct page look at. */
-static uint64_t ks_page_value(uint64_t pfn)
+/* What a field of a struct page holds (the object's value). */
+static uint64_t ks_page_value(uint64_t index)
 {
-	struct page *page = ks_pfn_page_last((unsigned long)pfn);
-	uint64_t h = 0xcbf29ce484222325ULL;
+	unsigned long pfn = (unsigned long)(index & ((UINT64_C(1) << KS_PF_SHIFT) - 1));
+	enum ks_page_field f = (enum ks_page_field)(index >> KS_PF_SHIFT);
+	struct page *page = ks_pfn_page_last(pfn);
+	uint64_t gone, h = 0xcbf29ce484222325ULL;
 
 	if (!page)
 		return 0;
-	h = ks_fold(h, page->flags);
-	h = ks_fold(h, (uint32_t)page->_refcount);
-	h = ks_fold(h, (uint32_t)page->_mapcount);
-	h = ks_fold(h, page->head ? page->head->pfn : 0);
-	h = ks_fold(h, page->order | (uint64_t)page->thp << 8 |
-			 (uint64_t)ks_page_gone(page) << 9);
-	return ks_fold(h, (uint64_t)(uintptr_t)page->pgmap);
+	gone = (uint64_t)ks_page_gone(page) << 63;
+	switch (f) {
+	case KS_PF_REF:
+		return gone | (uint32_t)page->_refcount;
+	case KS_PF_RESERVED:
+		return gone | ks_test_bit(page, PG_reserved);
+	case KS_PF_DIRTY:
+		return gone | ks_test_bit(page, PG_dirty);
+	case KS_PF_REFERENCED:
+		return gone | ks_test_bit(page, PG_referenced);
+	case KS_PF_MAPCOUNT:
+		return gone | (uint32_t)page->_mapcount;
+	default:
+		h = ks_fold(h, page->head ? page->head->pfn : 0);
+		h = ks_fold(h, page->order | (uint64_t)page->thp << 8 |
+				 (uint64_t)ks_test_bit(page, PG_head) << 9 |
+				 (uint64_t)page->zone << 10 | (uint64_t)!!page->owner << 12);
+		return gone ^ ks_fold(h, page->pgmap ? (uint64_t)page->pgmap->id : 0);
+	}
+}
+
+/* "page 0x1200" (its refcount), "page 0x1200 dirty", ... */
+static size_t ks_page_obj_format(uint64_t index, char *buf, size_t len)
+{
+	static const char *const names[KS_PF_NR] = {
+		[KS_PF_REF] = "", [KS_PF_RESERVED] = " reserved", [KS_PF_DIRTY] = " dirty",
+		[KS_PF_REFERENCED] = " referenced", [KS_PF_META] = " compound",
+		[KS_PF_MAPCOUNT] = " mapcount",
+	};
+	unsigned int f = (unsigned int)(index >> KS_PF_SHIFT);
+	int n = snprintf(buf, len, "page 0x%llx%s",
+			 (unsigned long long)(index & ((UINT64_C(1) << KS_PF_SHIFT) - 1)),
+			 f < KS_PF_NR ? names[f] : " ?");
+
+	return n < 0 ? 0 : (size_t)n;
 }
 
 __attribute__((constructor)) static void ks_page_register(void)
 {
 	ks_obj_value_register(KS_OBJ_PAGE, ks_page_value);
+	ks_obj_kind_register(KS_OBJ_PAGE, ks_page_obj_format);
 }
 
 /* ---- world building ---- */

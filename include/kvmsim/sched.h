@@ -155,6 +155,12 @@ struct ks_wait {
 
 void ks_sched_point(ks_obj_t obj, enum ks_access acc);
 void ks_sched_wait(ks_obj_t obj, enum ks_access acc, const struct ks_wait *w);
+/*
+ * One step that accesses several objects the same way (the removal of a
+ * struct page writes each of its fields).  At most KS_MAX_MANY of them.
+ */
+#define KS_MAX_MANY 8
+void ks_sched_point_many(const ks_obj_t *objs, unsigned n, enum ks_access acc);
 
 /*
  * Retry loops (the fault path's mmu_notifier_retry loop, gup's fault-in

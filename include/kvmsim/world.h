@@ -42,6 +42,46 @@ const struct ks_era *ks_era_get(enum ks_era_id id);
 const struct ks_era *ks_era_current(void);
 void ks_era_select(enum ks_era_id id);
 
+/* ---- struct page as shared objects ---------------------------------- */
+
+/*
+ * A struct page is several shared objects, as the kernel's memory is: the
+ * reference count, each flag bit used (atomic bitops on different bits
+ * commute), the compound structure with the zone and pgmap pointer (set up
+ * once, changed by a THP split and a free), and the mapcount.  Traces name
+ * them "page 0x1200", "page 0x1200 dirty", ...
+ */
+enum ks_page_field {
+	KS_PF_REF,		/* _refcount */
+	KS_PF_RESERVED,		/* PG_reserved */
+	KS_PF_DIRTY,		/* PG_dirty */
+	KS_PF_REFERENCED,	/* PG_referenced */
+	KS_PF_META,		/* PG_head, compound_head/order, THP, zone, pgmap */
+	KS_PF_MAPCOUNT,		/* _mapcount */
+	KS_PF_NR
+};
+
+#define KS_PF_SHIFT 48
+static inline ks_obj_t ks_page_field_obj(unsigned long pfn, enum ks_page_field f)
+{
+	return KS_OBJ(KS_OBJ_PAGE, (uint64_t)pfn | (uint64_t)f << KS_PF_SHIFT);
+}
+
+#define KS_PF_ALL ((1U << KS_PF_NR) - 1)
+
+/* A scheduling point on the fields in @mask (1 << KS_PF_*) of @pfn, as one step. */
+static inline void ks_page_point(unsigned long pfn, unsigned int mask, enum ks_access acc)
+{
+	ks_obj_t objs[KS_PF_NR];
+	unsigned int n = 0;
+	int f;
+
+	for (f = 0; f < KS_PF_NR; f++)
+		if (mask & (1U << f))
+			objs[n++] = ks_page_field_obj(pfn, (enum ks_page_field)f);
+	ks_sched_point_many(objs, n, acc);
+}
+
 /* ---- memmap sections ------------------------------------------------- */
 
 /* A memmap section covers PAGES_PER_SECTION pfns (2M here, not 128M). */

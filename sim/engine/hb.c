@@ -262,9 +262,9 @@ void ks_hb_record(struct ks_hb *hb, const struct ks_thread *t, int tid)
 {
 	uint32_t e = hb->nev;
 	struct ks_hbdeps d = { .width = hb->nthreads };
-	const ks_obj_t *objs;
-	const uint8_t *kinds;
-	unsigned i, n = ks_thread_await_set(t, &objs, &kinds);
+	ks_obj_t objs[KS_MAX_FOOTPRINT];
+	uint8_t accs[KS_MAX_FOOTPRINT], kinds[KS_MAX_FOOTPRINT];
+	unsigned i, n = ks_thread_accesses(t, objs, accs, kinds);
 	struct ks_hbev *ev;
 
 	ks_hb_reserve(hb, e);
@@ -289,13 +289,8 @@ void ks_hb_record(struct ks_hb *hb, const struct ks_thread *t, int tid)
 	if (ev->prev >= 0)
 		d.level = hb->ev[ev->prev].level;
 	ev->acc0 = hb->nacc;
-	if (ev->await) {
-		for (i = 0; i < n; i++)
-			ks_hb_access(hb, &d, e, objs[i], kinds[i] == KS_K_TEST ? KS_TEST : KS_WAIT,
-				     (enum ks_kind)kinds[i]);
-	} else if (ev->obj) {
-		ks_hb_access(hb, &d, e, ev->obj, t->next.acc, ks_kind_of(t->next.acc));
-	}
+	for (i = 0; i < n; i++)
+		ks_hb_access(hb, &d, e, objs[i], (enum ks_access)accs[i], (enum ks_kind)kinds[i]);
 	ev = &hb->ev[e];
 	ev->nacc = hb->nacc - ev->acc0;
 	ev->level = d.level + 1;
@@ -360,9 +355,9 @@ void ks_hb_pending(struct ks_hb *hb, const struct ks_thread *t, int tid,
 		   struct ks_hbpend *p)
 {
 	struct ks_hbdeps d = { .width = hb->nthreads, .clock = p->clock };
-	const ks_obj_t *objs;
-	const uint8_t *kinds;
-	unsigned i, n = ks_thread_await_set(t, &objs, &kinds);
+	ks_obj_t objs[KS_MAX_FOOTPRINT];
+	uint8_t accs[KS_MAX_FOOTPRINT], kinds[KS_MAX_FOOTPRINT];
+	unsigned i, n = ks_thread_accesses(t, objs, accs, kinds);
 
 	memset(&p->ev, 0, sizeof(p->ev));
 	p->ev.tid = (uint8_t)tid;
@@ -377,14 +372,9 @@ void ks_hb_pending(struct ks_hb *hb, const struct ks_thread *t, int tid,
 	else
 		memset(p->clock, 0, hb->nthreads * sizeof(*p->clock));
 	p->clock[tid] = p->ev.idx;
-	if (p->ev.await) {
-		for (i = 0; i < n; i++)
-			ks_hb_pend_access(hb, p, &d, objs[i],
-					  kinds[i] == KS_K_TEST ? KS_TEST : KS_WAIT,
-					  (enum ks_kind)kinds[i]);
-	} else if (p->ev.obj) {
-		ks_hb_pend_access(hb, p, &d, p->ev.obj, t->next.acc, ks_kind_of(t->next.acc));
-	}
+	for (i = 0; i < n; i++)
+		ks_hb_pend_access(hb, p, &d, objs[i], (enum ks_access)accs[i],
+				  (enum ks_kind)kinds[i]);
 }
 
 static bool ks_hb_conflict_one(const struct ks_hb *hb, uint32_t e, ks_obj_t key,
@@ -401,15 +391,12 @@ static bool ks_hb_conflict_one(const struct ks_hb *hb, uint32_t e, ks_obj_t key,
 
 bool ks_hb_conflict(const struct ks_hb *hb, uint32_t e, const struct ks_thread *t)
 {
-	const ks_obj_t *objs;
-	const uint8_t *kinds;
-	unsigned i, n = ks_thread_await_set(t, &objs, &kinds);
+	ks_obj_t objs[KS_MAX_FOOTPRINT];
+	uint8_t accs[KS_MAX_FOOTPRINT], kinds[KS_MAX_FOOTPRINT];
+	unsigned i, n = ks_thread_accesses(t, objs, accs, kinds);
 
-	if (t->in_await) {
-		for (i = 0; i < n; i++)
-			if (ks_hb_conflict_one(hb, e, objs[i], (enum ks_kind)kinds[i]))
-				return true;
-		return false;
-	}
-	return t->next.obj && ks_hb_conflict_one(hb, e, t->next.obj, ks_kind_of(t->next.acc));
+	for (i = 0; i < n; i++)
+		if (ks_hb_conflict_one(hb, e, objs[i], (enum ks_kind)kinds[i]))
+			return true;
+	return false;
 }

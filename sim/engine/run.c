@@ -449,6 +449,7 @@ int ks_thread_spawn(const char *name, void (*fn)(void *), void *arg)
 	t->wait = NULL;
 	t->nloops = 0;
 	t->nwake = 0;
+	t->nmany = 0;
 	t->nframes = 0;
 	t->next = (struct ks_event){ .tid = tid, .obj = 0, .acc = KS_READ };
 	ks_ctx_prepare(&t->ctx, ks_thread_entry, t);
@@ -479,7 +480,34 @@ void ks_sched_point(ks_obj_t obj, enum ks_access acc)
 	t->next.obj = obj;
 	t->next.acc = acc;
 	t->wait = NULL;
+	t->nmany = 0;
 	ks_yield(t);
+}
+
+void ks_sched_point_many(const ks_obj_t *objs, unsigned n, enum ks_access acc)
+{
+	struct ks_runner *r = ks_cur;
+	struct ks_thread *t;
+
+	if (!r || !n)
+		return;
+	if (n > KS_MAX_MANY) {
+		fprintf(stderr, "kvmsim: ks_sched_point_many() of %u objects\n", n);
+		abort();
+	}
+	if (r->direct || r->cur < 0 || r->in_oracle) {
+		if (r->direct)
+			r->nsteps++;
+		return;
+	}
+	t = &r->threads[r->cur];
+	t->next.obj = objs[0];
+	t->next.acc = acc;
+	t->wait = NULL;
+	t->nmany = n;
+	memcpy(t->many, objs, n * sizeof(*objs));
+	ks_yield(t);
+	t->nmany = 0;
 }
 
 static void ks_explain_wait(const struct ks_wait *w, struct ks_buf *out)
@@ -518,6 +546,7 @@ void ks_sched_wait(ks_obj_t obj, enum ks_access acc, const struct ks_wait *w)
 	t->next.obj = obj;
 	t->next.acc = acc;
 	t->wait = w;
+	t->nmany = 0;
 	ks_yield(t);
 	t->wait = NULL;
 }
@@ -1159,6 +1188,7 @@ void ks_run_step(struct ks_runner *r, int tid)
 {
 	struct ks_thread *t;
 	struct ks_event ev;
+	unsigned i;
 
 	if (tid < 0 || tid >= r->nthreads || !ks_thread_enabled(&r->threads[tid])) {
 		fprintf(stderr, "kvmsim: internal error: stepping thread %d, which is not enabled\n", tid);
@@ -1168,13 +1198,19 @@ void ks_run_step(struct ks_runner *r, int tid)
 	ev = t->next;
 	KS_GROW(r->events, r->nsteps, r->events_cap);
 	r->events[r->nsteps] = ev;
-	if (t->nloops)
-		ks_loop_note(t, &ev);
-	if (ks_access_is_write(ev.acc) && ev.obj) {
-		if (!ks_obj_has_value(ev.obj))
-			ks_version_slot(r, ev.obj, true)->n++;
-		if (r->loop_mask & ~(UINT32_C(1) << tid))
-			ks_note_write(r, tid, ev.obj, ev.acc);
+	for (i = 0; i < (t->nmany ? t->nmany : 1); i++) {
+		struct ks_event one = ev;
+
+		if (t->nmany)
+			one.obj = t->many[i];
+		if (t->nloops)
+			ks_loop_note(t, &one);
+		if (ks_access_is_write(one.acc) && one.obj) {
+			if (!ks_obj_has_value(one.obj))
+				ks_version_slot(r, one.obj, true)->n++;
+			if (r->loop_mask & ~(UINT32_C(1) << tid))
+				ks_note_write(r, tid, one.obj, one.acc);
+		}
 	}
 	ks_resume(r, tid);
 	if (t->inc_obj)

@@ -98,6 +98,8 @@ struct ks_thread {
 	 * write by another thread can change what it would see).
 	 */
 	uint8_t wake_kind[KS_MAX_FOOTPRINT];
+	unsigned nmany;			/* the pending event accesses these objects */
+	ks_obj_t many[KS_MAX_MANY];
 	int nframes;
 	const char *frames[KS_MAX_FRAMES];
 };
@@ -175,15 +177,38 @@ static inline uint32_t ks_runner_enabled(const struct ks_runner *r,
 }
 
 /*
- * The objects whose change enables a retry-loop await (the pending event of
- * @t), or none when its next event is an ordinary one.
+ * The accesses of @t's pending event, into @objs, @accs and @kinds (room for
+ * KS_MAX_FOOTPRINT): an await reads (or tests) the objects whose change
+ * enables it, a step of ks_sched_point_many() accesses each of its objects,
+ * any other step its one object.
  */
-static inline unsigned ks_thread_await_set(const struct ks_thread *t,
-					   const ks_obj_t **objs, const uint8_t **kinds)
+static inline unsigned ks_thread_accesses(const struct ks_thread *t, ks_obj_t *objs,
+					  uint8_t *accs, uint8_t *kinds)
 {
-	*objs = t->wake;
-	*kinds = t->wake_kind;
-	return t->in_await ? t->nwake : 0;
+	unsigned i, n = 0;
+
+	if (t->in_await) {
+		for (i = 0; i < t->nwake; i++, n++) {
+			objs[n] = t->wake[i];
+			kinds[n] = t->wake_kind[i];
+			accs[n] = kinds[n] == KS_K_TEST ? KS_TEST : KS_WAIT;
+		}
+		return n;
+	}
+	if (t->nmany) {
+		for (i = 0; i < t->nmany; i++, n++) {
+			objs[n] = t->many[i];
+			accs[n] = (uint8_t)t->next.acc;
+			kinds[n] = (uint8_t)ks_kind_of(t->next.acc);
+		}
+		return n;
+	}
+	if (!t->next.obj)
+		return 0;
+	objs[0] = t->next.obj;
+	accs[0] = (uint8_t)t->next.acc;
+	kinds[0] = (uint8_t)ks_kind_of(t->next.acc);
+	return 1;
 }
 
 #endif /* KVMSIM_ENGINE_RUNNER_H */
