@@ -20,8 +20,12 @@
 /* 4.19 mm/gup.c: undo_dev_pagemap(). */
 static void undo_dev_pagemap(int *nr, int nr_start, struct page **pages)
 {
-	while (*nr > nr_start)
-		put_page(pages[--(*nr)]);
+	while (*nr > nr_start) {
+		struct page *page = pages[--(*nr)];
+
+		ClearPageReferenced(page);
+		put_page(page);
+	}
 }
 
 /* 4.19 mm/gup.c: gup_pte_range() for one entry. */
@@ -51,6 +55,7 @@ static int gup_pte_range(struct ks_pt_walk *w, pte_t pte, int write,
 		put_page(head);
 		goto out;
 	}
+	SetPageReferenced(page);
 	pages[(*nr)++] = page;
 	ret = 1;
 out:
@@ -73,6 +78,7 @@ static int __gup_device_huge(unsigned long pfn, struct page **pages, int *nr)
 	pgmap = get_dev_pagemap(pfn, NULL);
 	if (!pgmap)
 		return 0;
+	SetPageReferenced(page);
 	pages[*nr] = page;
 	get_page(page);
 	(*nr)++;
@@ -112,6 +118,7 @@ static int gup_huge_pmd(struct ks_pt_walk *w, pte_t orig, enum pg_level level,
 		put_page(head);
 		return 0;
 	}
+	SetPageReferenced(head);
 	pages[(*nr)++] = page;
 	return 1;
 }
@@ -168,10 +175,31 @@ bool get_user_page_fast_only(unsigned long addr, unsigned int gup_flags,
 /* ---- gup-slow ------------------------------------------------------------------- */
 
 /*
+ * 4.19 mm/huge_memory.c: touch_pmd() / touch_pud() for FOLL_TOUCH: make the
+ * huge entry young (and dirty for a write) if it is not, under the
+ * page-table lock the caller holds (pmdp_set_access_flags()).
+ */
+static void touch_pmd(struct mm_struct *mm, unsigned long addr, enum pg_level level,
+		      pte_t pmd, unsigned int flags)
+{
+	uint64_t want = _PAGE_ACCESSED | ((flags & FOLL_WRITE) ? _PAGE_DIRTY : 0);
+	unsigned long haddr = addr & ~(ks_level_size(level) - 1);
+	struct ks_pt *pt;
+
+	if ((pmd.val & want) == want)
+		return;
+	ks_sched_point(ks_pte_obj(mm, haddr, level), KS_WRITE);
+	pt = ks_pt_lookup(mm, haddr, level, false);
+	if (pt && pt->ent[ks_pt_index(pt, haddr)].val == pmd.val)
+		ks_pte_write(mm, pt, haddr, (pte_t){ pmd.val | want },
+			     level == PG_LEVEL_2M ? "touch_pmd" : "touch_pud");
+}
+
+/*
  * 4.19 mm/huge_memory.c: follow_devmap_pmd()/follow_devmap_pud(): FOLL_GET
  * takes the page under a transient pgmap reference; a dying pgmap is -EFAULT.
  */
-static struct page *follow_devmap_pmd(pte_t pmd, enum pg_level level,
+static struct page *follow_devmap_pmd(struct mm_struct *mm, pte_t pmd, enum pg_level level,
 				      unsigned long addr, unsigned int flags, int *err)
 {
 	unsigned long pfn = pte_pfn(pmd) + ((addr & (ks_level_size(level) - 1)) >> PAGE_SHIFT);
@@ -181,6 +209,8 @@ static struct page *follow_devmap_pmd(pte_t pmd, enum pg_level level,
 	KS_FUNC();
 	if ((flags & FOLL_WRITE) && !pte_write(pmd))
 		return NULL;
+	if (flags & FOLL_TOUCH)
+		touch_pmd(mm, addr, level, pmd, flags);
 	pgmap = get_dev_pagemap(pfn, NULL);
 	if (!pgmap) {
 		*err = -EFAULT;
@@ -193,14 +223,16 @@ static struct page *follow_devmap_pmd(pte_t pmd, enum pg_level level,
 }
 
 /* 4.19 mm/huge_memory.c: follow_trans_huge_pmd(): the subpage, a reference on the THP. */
-static struct page *follow_trans_huge_pmd(pte_t pmd, unsigned long addr,
-					  unsigned int flags)
+static struct page *follow_trans_huge_pmd(struct mm_struct *mm, pte_t pmd,
+					  unsigned long addr, unsigned int flags)
 {
 	struct page *page;
 
 	KS_FUNC();
 	if ((flags & FOLL_WRITE) && !pte_write(pmd))
 		return NULL;
+	if (flags & FOLL_TOUCH)
+		touch_pmd(mm, addr, PG_LEVEL_2M, pmd, flags);
 	page = pfn_to_page(pte_pfn(pmd) + ((addr & ~PMD_MASK) >> PAGE_SHIFT));
 	get_page(page);
 	return page;
@@ -209,6 +241,8 @@ static struct page *follow_trans_huge_pmd(pte_t pmd, unsigned long addr,
 /*
  * 4.19 mm/gup.c: follow_page_pte(): devmap under a pgmap reference, the zero
  * page as a page, any other special entry -EFAULT (follow_pfn_pte()).
+ * FOLL_TOUCH (every get_user_pages_unlocked()): a write dirties a page its
+ * clean PTE maps, and the page is marked accessed.
  */
 static struct page *follow_page_pte(pte_t pte, unsigned int flags, int *err)
 {
@@ -232,6 +266,12 @@ static struct page *follow_page_pte(pte_t pte, unsigned int flags, int *err)
 	get_page(page);
 	if (pgmap)
 		put_dev_pagemap(pgmap);
+	if (flags & FOLL_TOUCH) {
+		if ((flags & FOLL_WRITE) && !pte_dirty(pte) && !PageDirty(page))
+			SetPageDirty(page);	/* set_page_dirty() */
+		/* pte_mkyoung() would need care not to lose the dirty bit */
+		mark_page_accessed(page);
+	}
 	return page;
 }
 
@@ -253,9 +293,9 @@ static struct page *follow_page_mask(struct vm_area_struct *vma, unsigned long a
 	if (level == PG_LEVEL_4K)
 		page = follow_page_pte(pte, flags, err);
 	else if (pte_present(pte) && pte_devmap(pte))
-		page = follow_devmap_pmd(pte, level, addr, flags, err);
+		page = follow_devmap_pmd(mm, pte, level, addr, flags, err);
 	else if (pte_present(pte))
-		page = follow_trans_huge_pmd(pte, addr, flags);
+		page = follow_trans_huge_pmd(mm, pte, addr, flags);
 	spin_unlock(&mm->page_table_lock);
 	return page;
 }
@@ -336,14 +376,14 @@ static long ks_gup_unlocked(unsigned long start, unsigned long nr_pages,
 	long ret;
 
 	down_read(&mm->mmap_lock);
-	ret = __get_user_pages(mm, start & PAGE_MASK, nr_pages, gup_flags | FOLL_GET,
-			       pages);
+	ret = __get_user_pages(mm, start & PAGE_MASK, nr_pages,
+			       gup_flags | FOLL_GET | FOLL_TOUCH, pages);
 	up_read(&mm->mmap_lock);
 	ks_log_pred("get_user_pages", ks_pte_obj(mm, start, PG_LEVEL_4K), KS_V_INT, ret);
 	return ret;
 }
 
-/* 4.19 mm/gup.c: get_user_pages_unlocked(). */
+/* 4.19 mm/gup.c: get_user_pages_unlocked(), which adds FOLL_TOUCH. */
 long get_user_pages_unlocked(unsigned long start, unsigned long nr_pages,
 			     struct page **pages, unsigned int gup_flags)
 {

@@ -83,7 +83,11 @@ static void ks_flag_write(struct page *page, enum pageflags flag, bool set,
 {
 	bool old;
 
-	if (!ks_page_touch(page, ks_flag_field(flag), KS_WRITE, func))
+	/*
+	 * Setting a bit is idempotent: two sets commute (declared as
+	 * increments); a clear does not commute with a set.
+	 */
+	if (!ks_page_touch(page, ks_flag_field(flag), set ? KS_INC : KS_WRITE, func))
 		return;
 	if (ks_page_is_free(page)) {
 		ks_violation("refcount", page_obj(page), "%s by %s on free page 0x%lx",
@@ -134,6 +138,16 @@ bool PageReferenced(struct page *page)
 void mark_page_accessed(struct page *page)
 {
 	ks_flag_write(ks_head(page), PG_referenced, true, __func__);
+}
+
+void SetPageReferenced(struct page *page)
+{
+	ks_flag_write(ks_head(page), PG_referenced, true, __func__);
+}
+
+void ClearPageReferenced(struct page *page)
+{
+	ks_flag_write(ks_head(page), PG_referenced, false, __func__);
 }
 
 bool PageHead(struct page *page)

@@ -419,6 +419,50 @@ START_TEST(test_flush_hang_report)
 }
 END_TEST
 
+/*
+ * gup touches the page (issue 7.5): gup-fast sets PG_referenced on what it
+ * pins (4.19 gup_pte_range(), gup_huge_pmd() on the head); gup-slow's
+ * FOLL_TOUCH marks the page accessed and, for a write through a clean PTE,
+ * dirties it (set_page_dirty()); on a huge entry touch_pmd() makes the entry
+ * young and, for a write, dirty.
+ */
+START_TEST(test_gup_touches)
+{
+	struct dev_dax *dev;
+	struct page *page;
+	enum pg_level level;
+	pte_t pmd;
+
+	mm_direct(KS_ERA_5_2);
+	ks_mmap_anon(mm, HVA, PMD_SIZE, VM_READ | VM_WRITE);
+	ks_populate(mm, HVA, 2 * PAGE_SIZE, true);
+	/* gup-fast */
+	ck_assert_int_eq(__get_user_pages_fast(HVA, 1, 1, &page), 1);
+	ck_assert(PageReferenced(page));
+	ck_assert(!PageDirty(page));
+	put_page(page);
+	/* gup-slow, a write through a clean PTE: the PTE's dirty bit cleared by hand */
+	ks_pte_set(mm, HVA + PAGE_SIZE, PG_LEVEL_4K,
+		   (pte_t){ mm_leaf(HVA + PAGE_SIZE, &level).val & ~_PAGE_DIRTY });
+	ck_assert_int_eq(get_user_pages_unlocked(HVA + PAGE_SIZE, 1, &page, FOLL_WRITE), 1);
+	ck_assert(PageDirty(page) && PageReferenced(page));
+	put_page(page);
+	/* a device-dax PMD: touch_pmd() */
+	dev = ks_dev_dax_create("dax0.0", DAX_PFN, DAX_NR, PMD_SIZE);
+	ks_mmap_dev_dax(mm, HVA + PUD_SIZE, PMD_SIZE, dev, PROT_READ | PROT_WRITE);
+	ks_populate(mm, HVA + PUD_SIZE, PAGE_SIZE, false);
+	pmd = mm_leaf(HVA + PUD_SIZE, &level);
+	ck_assert_int_eq(level, PG_LEVEL_2M);
+	ks_pte_set(mm, HVA + PUD_SIZE, PG_LEVEL_2M, (pte_t){ pmd.val & ~_PAGE_ACCESSED });
+	ck_assert_int_eq(get_user_pages_unlocked(HVA + PUD_SIZE, 1, &page, FOLL_WRITE), 1);
+	pmd = mm_leaf(HVA + PUD_SIZE, &level);
+	ck_assert(pte_young(pmd) && pte_dirty(pmd));
+	put_page(page);
+	ck_assert_int_eq(ks_violation_count(), 0);
+	ks_direct_end();
+}
+END_TEST
+
 static Suite *gup_suite(void)
 {
 	Suite *s = suite_create("shim-gup");
@@ -435,6 +479,7 @@ static Suite *gup_suite(void)
 	tcase_add_test(tc, test_fast_backs_out);
 	tcase_add_test(tc, test_flush_waits_for_irqs_off);
 	tcase_add_test(tc, test_flush_hang_report);
+	tcase_add_test(tc, test_gup_touches);
 	suite_add_tcase(s, tc);
 	return s;
 }

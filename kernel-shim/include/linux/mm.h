@@ -32,6 +32,8 @@ void ClearPageReserved(struct page *page);
 bool PageDirty(struct page *page);
 void SetPageDirty(struct page *page);
 bool PageReferenced(struct page *page);
+void SetPageReferenced(struct page *page);
+void ClearPageReferenced(struct page *page);
 void mark_page_accessed(struct page *page);	/* sets PG_referenced */
 bool PageCompound(struct page *page);
 bool PageHead(struct page *page);
@@ -94,6 +96,7 @@ unsigned int handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 
 #define FOLL_WRITE	0x01
 #define FOLL_GET	0x04
+#define FOLL_TOUCH	0x02
 #define FOLL_HWPOISON	0x100
 #define FOLL_NOWAIT	0x20
 #define FOLL_PIN	0x40000
