@@ -6,6 +6,7 @@
  */
 #include "linux/memremap.h"
 #include "linux/mm.h"
+#include "linux/page_ref.h"
 
 #include "shim-check.h"
 
