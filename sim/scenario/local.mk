@@ -9,13 +9,20 @@ KS_SCENARIO_SOURCES = \
 libkvmsim_a_SOURCES += $(KS_SCENARIO_SOURCES)
 pkginclude_HEADERS += include/kvmsim/scenario.h
 
-# The shipped scenarios; `kvmsim` finds them here once installed.
+# The shipped scenarios; `kvmsim` finds them here once installed.  Every
+# tests/scenarios/*.scn must be listed: dist-hook below refuses a tarball
+# that would lose one (test-scenarios runs every file in the directory).
 scenariosdir = $(pkgdatadir)/scenarios
 dist_scenarios_DATA = \
 	tests/scenarios/d1-devdax-unbind-hang.scn \
+	tests/scenarios/fault-prefetch-vs-munmap.scn \
+	tests/scenarios/fault-prepopulated.scn \
+	tests/scenarios/fault-untouched-thp.scn \
+	tests/scenarios/fault-untouched-vs-munmap.scn \
 	tests/scenarios/fault-vs-munmap.scn \
 	tests/scenarios/fault-vs-thp-split.scn \
-	tests/scenarios/pfnmap-age-teardown.scn
+	tests/scenarios/pfnmap-age-teardown.scn \
+	tests/scenarios/zero-page-refcount-leak.scn
 
 # The parser links on its own (its own objects, no libkvmsim.a), so it can be
 # tested while the rest of the library is being written.
@@ -29,3 +36,15 @@ TESTS += tests/scenario/test-parse
 # Scenarios whose exhaustive search is long: distributed, not installed, not
 # searched by default (`kvmsim check -s tests/scenarios-long/FILE`).
 EXTRA_DIST += tests/scenarios-long
+
+# A scenario added to tests/scenarios/ but not to dist_scenarios_DATA would
+# pass `make check` and fail `make distcheck` far from the cause; say so here.
+dist-hook: dist-check-scenarios
+dist-check-scenarios:
+	@missing=; for f in $(srcdir)/tests/scenarios/*.scn; do \
+	  b=tests/scenarios/$${f##*/}; \
+	  case " $(dist_scenarios_DATA) " in *" $$b "*) ;; *) missing="$$missing $$b";; esac; \
+	done; \
+	if test -n "$$missing"; then \
+	  echo "dist_scenarios_DATA (sim/scenario/local.mk) lacks:$$missing" >&2; exit 1; fi
+.PHONY: dist-check-scenarios
