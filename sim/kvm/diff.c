@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `kvmsim diff A B`: the decision table.  Each variant's own code runs on one
- * page of each kind (holding the gup reference KVM would hold), and what it
- * decided is read back from the page: nothing here restates a variant's
- * logic as a table of flags.
+ * page of each kind, mapped by the VMM in a real mm and a memslot, with the
+ * reference the variant's own hva_to_pfn() took on it, and what it decided
+ * is read back from the page: nothing here restates a variant's logic as a
+ * table of flags.
  */
 #include <stdio.h>
 #include <string.h>
@@ -54,59 +55,89 @@ static const char *const decision_names[DEC_NR] = {
 	[DEC_WARN] = "WARN fired",
 };
 
-#define PFN_NORMAL	0x1000UL
-#define PFN_THP		0x1200UL	/* head; the tail used is +0x11 */
+/*
+ * The world every decision runs in: the VMM's mm with one mapping of each
+ * kind, faulted in by the VMM, the VM with one memslot per mapping (gfn ==
+ * hva >> PAGE_SHIFT, so each is 2M-congruent), and KVM's gup reference taken
+ * the way the variant's own hva_to_pfn() takes it.  Nothing is faked: a
+ * variant that walks the host page tables, or asks the memslot, finds them.
+ */
+#define HVA_NORMAL	0x7f0000000000UL	/* anonymous, 4K */
+#define HVA_THP		0x7f0000200000UL	/* anonymous THP; the tail at +0x11 pages */
+#define HVA_FSDAX	0x7f0000400000UL
+#define HVA_DEVDAX	0x7f0000600000UL	/* 2M-aligned device-dax */
+#define HVA_ZERO	0x7f0000800000UL	/* anonymous, read: the zero page */
+#define HVA_RESERVED	0x7f0000a00000UL	/* VM_PFNMAP of PG_reserved RAM (/dev/mem) */
+#define HVA_PFNMAP	0x7f0000c00000UL	/* VM_PFNMAP of pfns without struct page */
+#define PFN_RAM		0x10000UL
 #define PFN_RESERVED	0x1400UL
-#define PFN_FSDAX	0x10000UL
-#define PFN_DEVDAX	0x20000UL
+#define PFN_FSDAX	0x80000UL
+#define PFN_DEVDAX	0x40000UL
 #define PFN_PFNMAP	0xf0000UL
 
-/* A one-page world of @kind with KVM's gup reference held; returns the pfn. */
-static kvm_pfn_t kvm_diff_world(enum kvm_page_kind kind)
-{
-	struct ks_page_init init = { .refcount = 1, .own = KS_OWN_ALLOC, .owner = "anon" };
-	struct dev_pagemap *pgmap;
+static const unsigned long kind_hva[KIND_NR] = {
+	[KIND_NORMAL] = HVA_NORMAL, [KIND_THP] = HVA_THP + 0x11 * PAGE_SIZE,
+	[KIND_FSDAX] = HVA_FSDAX, [KIND_DEVDAX] = HVA_DEVDAX, [KIND_ZERO] = HVA_ZERO,
+	[KIND_RESERVED] = HVA_RESERVED, [KIND_PFNMAP] = HVA_PFNMAP,
+};
+
+struct kvm_diff_world {
+	struct kvm *kvm;
+	struct kvm_vcpu vcpu;
 	kvm_pfn_t pfn;
+	gfn_t gfn;
+};
+
+static void kvm_diff_slot(struct kvm *kvm, int id, unsigned long hva, unsigned long size)
+{
+	kvm_set_memory_region(kvm, id, hva >> PAGE_SHIFT, size >> PAGE_SHIFT, hva, 0);
+}
+
+/* Build the world and take KVM's reference on the pfn of @kind; the world in @w. */
+static void kvm_diff_world(enum kvm_page_kind kind, struct kvm_diff_world *w)
+{
+	const struct ks_page_init reserved = {
+		.refcount = 1, .reserved = true, .own = KS_OWN_ALLOC, .owner = "firmware",
+	};
+	struct mm_struct *mm;
+	struct dev_pagemap *pmem;
+	struct dev_dax *dev;
+	struct file *file;
+	bool writable;
 
 	ks_era_select(KS_ERA_5_2);
-	ks_memmap_add(0, 0x2000, ZONE_NORMAL);
-	switch (kind) {
-	case KIND_NORMAL:
-		pfn = PFN_NORMAL;
-		ks_page_setup(pfn, &init);
-		break;
-	case KIND_THP:
-		init.order = HPAGE_PMD_ORDER;
-		init.compound = init.thp = true;
-		ks_page_setup(PFN_THP, &init);
-		pfn = PFN_THP + 0x11;
-		break;
-	case KIND_RESERVED:
-		init.reserved = true;
-		init.owner = "firmware";
-		pfn = PFN_RESERVED;
-		ks_page_setup(pfn, &init);
-		break;
-	case KIND_FSDAX:
-	case KIND_DEVDAX:
-		pgmap = ks_alloc(sizeof(*pgmap));
-		pgmap->type = kind == KIND_FSDAX ? MEMORY_DEVICE_FS_DAX :
-						   MEMORY_DEVICE_GENERIC;
-		pgmap->start_pfn = kind == KIND_FSDAX ? PFN_FSDAX : PFN_DEVDAX;
-		pgmap->nr_pages = PAGES_PER_SECTION;
-		pgmap->name = kind == KIND_FSDAX ? "pmem0" : "dax0.0";
-		memremap_pages(pgmap, 0);
-		pfn = pgmap->start_pfn;
-		break;
-	case KIND_ZERO:
-		pfn = ks_zero_pfn();
-		break;
-	default:
-		return PFN_PFNMAP;	/* no struct page: pfn_valid() is false */
-	}
-	if (pfn_valid(pfn))
-		get_page(pfn_to_page(pfn));	/* the reference gup gave KVM */
-	return pfn;
+	mm = ks_mm_create();
+	current->mm = mm;
+	ks_ram_add(PFN_RAM, 2048);
+	ks_page_setup(PFN_RESERVED, &reserved);
+	pmem = ks_pmem_create("pmem0", PFN_FSDAX, PAGES_PER_SECTION);
+	file = ks_fsdax_file_create("file", pmem, PFN_FSDAX, 16);
+	dev = ks_dev_dax_create("dax0.0", PFN_DEVDAX, PAGES_PER_SECTION, PMD_SIZE);
+	ks_mmap_anon(mm, HVA_NORMAL, PMD_SIZE, VM_READ | VM_WRITE);
+	ks_mmap_anon(mm, HVA_THP, PMD_SIZE, VM_READ | VM_WRITE | VM_HUGEPAGE);
+	ks_mmap_file(mm, HVA_FSDAX, 16 * PAGE_SIZE, file, 0, PROT_READ | PROT_WRITE);
+	ks_mmap_dev_dax(mm, HVA_DEVDAX, PMD_SIZE, dev, PROT_READ | PROT_WRITE);
+	ks_mmap_anon(mm, HVA_ZERO, PMD_SIZE, VM_READ | VM_WRITE);
+	ks_mmap_pfnmap(mm, HVA_RESERVED, PAGE_SIZE, PFN_RESERVED, PROT_READ | PROT_WRITE);
+	ks_mmap_pfnmap(mm, HVA_PFNMAP, 16 * PAGE_SIZE, PFN_PFNMAP, PROT_READ | PROT_WRITE);
+	ks_populate(mm, HVA_NORMAL, PAGE_SIZE, true);
+	ks_populate(mm, HVA_THP, PMD_SIZE, true);
+	ks_populate(mm, HVA_FSDAX, PAGE_SIZE, true);
+	ks_populate(mm, HVA_DEVDAX, PMD_SIZE, true);
+	ks_populate(mm, HVA_ZERO, PAGE_SIZE, false);
+
+	w->kvm = kvm_create_vm(mm);
+	kvm_diff_slot(w->kvm, 0, HVA_NORMAL, PMD_SIZE);
+	kvm_diff_slot(w->kvm, 1, HVA_THP, PMD_SIZE);
+	kvm_diff_slot(w->kvm, 2, HVA_FSDAX, 16 * PAGE_SIZE);
+	kvm_diff_slot(w->kvm, 3, HVA_DEVDAX, PMD_SIZE);
+	kvm_diff_slot(w->kvm, 4, HVA_ZERO, PMD_SIZE);
+	kvm_diff_slot(w->kvm, 5, HVA_RESERVED, PAGE_SIZE);
+	kvm_diff_slot(w->kvm, 6, HVA_PFNMAP, 16 * PAGE_SIZE);
+	w->vcpu = (struct kvm_vcpu){ .kvm = w->kvm, .vcpu_id = 0, .name = "vcpu0" };
+	w->gfn = kind_hva[kind] >> PAGE_SHIFT;
+	/* the reference KVM's fault takes: a read of the zero page, else a write */
+	w->pfn = hva_to_pfn(kind_hva[kind], false, NULL, kind != KIND_ZERO, &writable);
 }
 
 static int kvm_diff_count(kvm_pfn_t pfn)
@@ -118,15 +149,16 @@ static int kvm_diff_count(kvm_pfn_t pfn)
 static const char *kvm_diff_decide(const struct ks_variant *v,
 				   enum kvm_page_kind kind, enum kvm_decision dec)
 {
-	static struct kvm_vcpu vcpu;
 	const struct kvm_variant_ops *saved = kvm_ops;
+	struct kvm_diff_world w;
 	const char *r = "no";
 	kvm_pfn_t pfn;
 	int before;
 
 	ks_direct_begin();
 	kvm_ops = v->ops;
-	pfn = kvm_diff_world(kind);
+	kvm_diff_world(kind, &w);
+	pfn = w.pfn;
 	before = kvm_diff_count(pfn);
 	switch (dec) {
 	case DEC_RESERVED:
@@ -155,15 +187,12 @@ static const char *kvm_diff_decide(const struct ks_variant *v,
 		r = pfn_valid(pfn) && PageReferenced(pfn_to_page(pfn)) ? "yes" : "no";
 		break;
 	case DEC_THP_ADJUST: {
-		struct kvm *kvm = ks_alloc(sizeof(*kvm));
-		gfn_t gfn = pfn;	/* identity-mapped slot: gfn == pfn */
+		gfn_t gfn = w.gfn;
 		int level = PT_PAGE_TABLE_LEVEL;
 
-		vcpu.kvm = kvm;
-		vcpu.name = "vcpu0";
-		kvm_set_memory_region(kvm, 0, pfn & ~511UL, 512,
-				      (pfn & ~511UL) << PAGE_SHIFT, 0);
-		transparent_hugepage_adjust(&vcpu, &gfn, &pfn, &level);
+		spin_lock(&w.kvm->mmu_lock);
+		transparent_hugepage_adjust(&w.vcpu, &gfn, &pfn, &level);
+		spin_unlock(&w.kvm->mmu_lock);
 		r = level == PT_DIRECTORY_LEVEL ? "yes" : "no";
 		break;
 	}

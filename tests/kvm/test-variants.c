@@ -170,6 +170,69 @@ START_TEST(test_diff_self)
 }
 END_TEST
 
+/*
+ * A review variant in the shape of 5.6's host-mapping-level THP adjust: walk
+ * the host page tables of the VM's mm for the gfn's hva and map 2M where the
+ * host maps a PMD.  The decision table must run it on a real mm, VMAs and
+ * memslots (it used to hand it a bare vcpu with no VM behind it).
+ */
+static void walk_thp_adjust(struct kvm_vcpu *vcpu, gfn_t *gfnp,
+			    kvm_pfn_t *pfnp, int *levelp)
+{
+	struct kvm_memory_slot *slot = gfn_to_memslot(vcpu->kvm, *gfnp);
+	unsigned long mask = KVM_PAGES_PER_HPAGE(PT_DIRECTORY_LEVEL) - 1;
+	enum pg_level host_level;
+	pte_t pte;
+
+	if (!slot || *levelp != PT_PAGE_TABLE_LEVEL ||
+	    !lookup_address_in_mm(vcpu->kvm->mm, gfn_to_hva_memslot(slot, *gfnp),
+				  &pte, &host_level) ||
+	    host_level != PG_LEVEL_2M)
+		return;
+	*levelp = PT_DIRECTORY_LEVEL;
+	if (*pfnp & mask) {
+		kvm_release_pfn_clean(*pfnp);
+		*pfnp &= ~mask;
+		*gfnp &= ~mask;
+		kvm_get_pfn(*pfnp);
+	}
+}
+
+static struct kvm_variant_ops walk_ops;
+static const struct ks_variant walk_variant = {
+	.name = "test-walk-host-pmd", .base = "v5.4",
+	.kernel = "test variant", .summary = "THP adjust from the host PMD",
+	.default_era = KS_ERA_5_2, .ops = &walk_ops,
+};
+
+START_TEST(test_diff_runs_walking_variant)
+{
+	struct ks_buf out = { 0 };
+	const char *kind = "", *row = NULL;
+	char *line;
+	int n;
+
+	kvm_v5_4_ops_init(&walk_ops);
+	walk_ops.transparent_hugepage_adjust = walk_thp_adjust;
+	if (!ks_variant_lookup(walk_variant.name))
+		ck_assert_int_eq(ks_variant_register(&walk_variant), 0);
+	n = ks_variant_diff(ks_variant_lookup("v5.4"),
+			    ks_variant_lookup(walk_variant.name), &out);
+	/* device-dax is mapped by a host PMD: it now maps 2M; THP still does */
+	ck_assert_int_ge(n, 1);
+	for (line = strtok(out.s, "\n"); line; line = strtok(NULL, "\n")) {
+		if (line[0] != ' ' && strchr(line, ' ') && strstr(line, "kvm_"))
+			kind = line;
+		if (strstr(line, "transparent_hugepage_adjust") &&
+		    strstr(kind, "device-dax"))
+			row = line;
+	}
+	ck_assert_ptr_nonnull(row);
+	ck_assert_msg(strstr(row, "<-- differs"), "device-dax row: %s", row);
+	ks_buf_free(&out);
+}
+END_TEST
+
 /* More present SPTEs than the oracles track is said (model-limit), never skipped. */
 START_TEST(test_present_spte_limit)
 {
@@ -339,6 +402,7 @@ static Suite *variants_suite(void)
 	tc = tcase_create("diff");
 	tcase_add_test(tc, test_diff_a78986aae9b2);
 	tcase_add_test(tc, test_diff_self);
+	tcase_add_test(tc, test_diff_runs_walking_variant);
 	suite_add_tcase(s, tc);
 	return s;
 }
