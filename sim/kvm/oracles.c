@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The oracles of the KVM side (design.md "Scenarios and oracles"):
+ * The oracles of the KVM side (docs/design.md "Scenarios and oracles"):
  *
  *  stale-spte       at every step at which no invalidation covering the hva
  *                   is in progress, every 4K piece of every SPTE maps the host
@@ -132,7 +132,19 @@ static bool kvm_oracle_first(struct kvm_oracle_state *s, const char *oracle, ks_
 	return true;
 }
 
-/* The host pfn mapped at @hva and whether it is writable; false if none. */
+/*
+ * The host pfn mapped at @hva and whether it is writable; false if none.
+ *
+ * A migration entry counts as its page, mapped as before: while the THP
+ * split's unmap_page() .. remap_page() holds it, the page is locked and
+ * pinned by the splitter, and remove_migration_pte() maps the same pfn back
+ * (4.19 mm/migrate.c; the split only changes which struct page holds the
+ * reference).  A fault between two remove_migration_pte() calls can map a
+ * 2M SPTE over pieces not yet restored: PageTransCompoundMap() sees a
+ * subpage whose rmap is not yet back (the false positive 4.19's
+ * include/linux/page-flags.h warns of), but every piece names the page the
+ * host is putting back, so no SPTE outlives its page.
+ */
 static bool kvm_oracle_host_pfn(struct mm_struct *mm, unsigned long hva,
 				unsigned long *pfn, bool *writable)
 {
@@ -140,8 +152,13 @@ static bool kvm_oracle_host_pfn(struct mm_struct *mm, unsigned long hva,
 	pte_t pte = ks_pte_peek(mm, hva, &level);
 	unsigned long size;
 
-	if (!pte_present(pte))
+	if (!pte_present(pte) && !(pte.val & _PAGE_SWP))
 		return false;
+	if (!pte_present(pte)) {
+		*pfn = pte_pfn(pte);
+		*writable = true;	/* the shim's entries restore a writable PTE */
+		return true;
+	}
 	size = level == PG_LEVEL_1G ? PUD_SIZE : level == PG_LEVEL_2M ? PMD_SIZE : PAGE_SIZE;
 	*pfn = pte_pfn(pte) + ((hva & (size - 1)) >> PAGE_SHIFT);
 	*writable = pte_write(pte);
