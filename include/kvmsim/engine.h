@@ -30,7 +30,7 @@ const char *ks_strategy_name(enum ks_strategy s);
 /* Returns -1 for an unknown name. */
 int ks_strategy_lookup(const char *name);
 
-/* How a run ended: exactly one of these (search-algorithms.md). */
+/* How a run ended: exactly one of these (docs/design.md "How a run ends"). */
 enum ks_outcome {
 	KS_OUT_TERMINAL,	/* every thread finished; end-of-run oracles ran */
 	KS_OUT_HANG,		/* some unfinished, none enabled */
@@ -65,6 +65,15 @@ struct ks_search_opts {
 	bool stop_on_first;		/* stop at the first violating run */
 	uint64_t seed;
 	unsigned bound;			/* preemption bound (bounded) */
+	/*
+	 * DPOR, experimental: order two exclusive sections of a lock only when
+	 * their bodies (or what follows them) race, or one of them could block
+	 * inside (hb.c "Lock sections").  Not yet shown sound, so a search made
+	 * with it is never complete (bounded_by "lock-sections"): its findings
+	 * are real runs, its ok is no proof.  Off, every two acquires of a lock
+	 * race.
+	 */
+	bool lock_sections;
 	/*
 	 * Fingerprints of what the program was built from, carried in tokens:
 	 * scenario, variant and era.  The program's own fingerprint covers all.

@@ -33,7 +33,7 @@ struct check_cfg {
 enum {
 	OPT_ERA = 256, OPT_LOAD, OPT_STRATEGY, OPT_BOUND, OPT_LOOP_BOUND, OPT_SEED,
 	OPT_RUNS, OPT_TIME, OPT_STOP, OPT_SHARD, OPT_JOBS, OPT_JSON, OPT_JUNIT, OPT_HTML,
-	OPT_ALLOW_BOUNDED,
+	OPT_ALLOW_BOUNDED, OPT_LOCK_SECTIONS,
 };
 
 static const struct option check_options[] = {
@@ -49,6 +49,7 @@ static const struct option check_options[] = {
 	{ "time", required_argument, NULL, OPT_TIME },
 	{ "stop-on-first", no_argument, NULL, OPT_STOP },
 	{ "allow-bounded", no_argument, NULL, OPT_ALLOW_BOUNDED },
+	{ "lock-sections", no_argument, NULL, OPT_LOCK_SECTIONS },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -222,6 +223,9 @@ static int parse_options(int argc, char **argv, struct check_cfg *cfg)
 		}
 		case OPT_STOP:
 			cfg->opts.stop_on_first = true;
+			break;
+		case OPT_LOCK_SECTIONS:
+			cfg->opts.lock_sections = true;
 			break;
 		case OPT_ALLOW_BOUNDED:
 			cfg->allow_bounded = true;

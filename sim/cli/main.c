@@ -30,6 +30,7 @@ static const char usage[] =
 	"      --seed N, --runs N, --time SECS\n"
 	"      --stop-on-first       stop a search at its first violation\n"
 	"      --allow-bounded       an expected ok may rest on a bounded search\n"
+	"      --lock-sections       DPOR: experimental lock-section reduction (bounded)\n"
 	"      --shard i/n, --jobs N\n"
 	"      --json                results as JSON on stdout\n"
 	"      --junit FILE, --html FILE\n"

@@ -52,6 +52,8 @@ static void bound_text(const struct cli_cell *c, char *buf, size_t len)
 	else if (!strcmp(b, "loop"))
 		snprintf(buf, len, "the retry-loop bound (%llu run%s rest on an await)",
 			 (unsigned long long)c->res.loop_cut, c->res.loop_cut == 1 ? "" : "s");
+	else if (!strcmp(b, "lock-sections"))
+		snprintf(buf, len, "--lock-sections (a reduction not yet shown sound)");
 	else
 		snprintf(buf, len, "%s", b);
 }

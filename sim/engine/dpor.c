@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Source-set DPOR's race analysis (Abdulla et al., POPL 2014; the pseudo-code
- * of search-algorithms.md).  For an event e' of thread U, the candidates are
- * the dependent accesses just before it on each object it touches: the last
- * write and, for a write, the reads, increments and tests since; for a read,
- * the increments since; for an increment, the reads since; for a test, only
- * the last write.
+ * Source-set DPOR's race analysis (Abdulla et al., POPL 2014; docs/design.md
+ * "DPOR").  For an event e' of thread U, the candidates are the dependent
+ * accesses just before it on each object it touches: the last write and, for
+ * a write, the reads, increments and tests since; for a read, the increments
+ * since; for an increment, the reads since; for a test, only the last write.
  *
  * Reversible: a candidate e taken at node n races with e' only if e' could
  * have gone first.  When U was already waiting at e' at node n and was not
@@ -27,6 +26,14 @@
  * one thread of I (the initials of v = the events after n not ordered after
  * e, then e') to n's backtrack set, unless one is there; when none of I is
  * enabled at n, any enabled thread will do.
+ *
+ * Lock sections (hb.c).  An acquire takes no candidates from a leaf section
+ * of another thread: it looks behind it.  A race whose initial is kept out
+ * at n by a lock another thread holds there is moved back to the node of
+ * that thread's acquire, where the initial may take the lock first: the
+ * reversal of two leaf sections happens there, and only for a race between
+ * what they or the events after them do.  When a section turns out not to be
+ * a leaf, its acquire is analysed again without looking behind.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +47,9 @@ struct ks_race {
 	uint32_t j;		/* the position of e' */
 	int32_t prev;		/* U's event before e' */
 	bool await;
+	bool behind_leaf;	/* an acquire looks behind leaf sections */
 	const uint32_t *clock;	/* e''s vector clock */
+	const struct ks_hbacc *acc0;	/* e''s first access */
 };
 
 static void ks_race_begin(struct ks_search *s)
@@ -111,6 +120,7 @@ static void ks_gather(struct ks_search *s, const struct ks_race *rc,
 {
 	const struct ks_hb *hb = &s->hb;
 	int32_t lw = a->lw, reads = a->reads, incs = a->incs, tests = a->tests, x;
+	bool behind = rc->behind_leaf;
 
 	for (;;) {
 		if (kind == KS_K_WRITE || kind == KS_K_INC)
@@ -134,6 +144,16 @@ static void ks_gather(struct ks_search *s, const struct ks_race *rc,
 				if (hb->ev[e].tid != rc->tid && ks_reversible(s, rc, &hb->acc[x]))
 					ks_cand_add(s, e);
 			}
+		if (behind && ks_hb_leaf_before(hb, a, (unsigned)rc->tid)) {
+			/* a leaf section of another thread: look behind it */
+			a = &hb->acc[hb->acc[lw].lw];
+			lw = a->lw;
+			reads = a->reads;
+			incs = a->incs;
+			tests = a->tests;
+			continue;
+		}
+		behind = false;
 		if (lw < 0 || hb->ev[hb->acc[lw].ev].tid == rc->tid)
 			return;
 		if (ks_reversible(s, rc, &hb->acc[lw])) {
@@ -161,12 +181,35 @@ static bool ks_has_pred(const uint32_t *clock, uint32_t seen, const uint32_t *fi
 	return false;
 }
 
+/*
+ * The node of the acquire by which another thread held the lock that the
+ * blocked event in state @a waits for at node @c, or -1 (not a lock, or no
+ * such hold).
+ */
+static int64_t ks_holder_acquire(const struct ks_hb *hb, const struct ks_hbacc *a, uint32_t c)
+{
+	int32_t x;
+
+	if (a->acc != KS_ACQUIRE || ks_obj_kind(a->key) != KS_OBJ_LOCK)
+		return -1;
+	for (x = a->lw; x >= 0; x = hb->acc[x].lw) {
+		const struct ks_hbacc *w = &hb->acc[x];
+
+		if (w->acc != KS_ACQUIRE && w->acc != KS_RELEASE)
+			return -1;
+		if (w->ev >= c)
+			continue;	/* a later hold: walk back to the one at c */
+		return w->acc == KS_ACQUIRE ? (int64_t)w->ev : -1;
+	}
+	return -1;
+}
+
 /* The race (c, e'): make sure n = c's node explores one initial of v.e'. */
 static void ks_race_backtrack(struct ks_search *s, const struct ks_race *rc, uint32_t c)
 {
 	const struct ks_hb *hb = &s->hb;
 	struct ks_tree *t = &s->tree;
-	uint32_t first[KS_MAX_THREADS];
+	uint32_t first[KS_MAX_THREADS], pos[KS_MAX_THREADS];
 	uint32_t seen = 0, initials = 0, ien, awake, k;
 
 	for (k = c + 1; k < rc->j; k++) {
@@ -179,10 +222,28 @@ static void ks_race_backtrack(struct ks_search *s, const struct ks_race *rc, uin
 			initials |= KS_BIT(tk);
 		seen |= KS_BIT(tk);
 		first[tk] = hb->ev[k].idx;
+		pos[tk] = k;
 	}
 	if (!(seen & KS_BIT(rc->tid)) && !ks_has_pred(rc->clock, seen, first))
 		initials |= KS_BIT(rc->tid);
 	ien = initials & s->en[c];
+	if (!ien && hb->sections) {
+		/* kept out by a lock: back to where its holder took it */
+		uint32_t out = initials;
+
+		while (out) {
+			unsigned i = (unsigned)__builtin_ctz(out);
+			const struct ks_hbacc *a = (seen & KS_BIT(i)) ? &hb->acc[hb->ev[pos[i]].acc0] :
+								       rc->acc0;
+			int64_t m = ks_holder_acquire(hb, a, c);
+
+			out &= out - 1;
+			if (m >= 0) {
+				ks_race_backtrack(s, rc, (uint32_t)m);
+				return;
+			}
+		}
+	}
 	if (!ien)
 		ien = s->en[c];
 	if (ien & t->backtrack[c])
@@ -236,7 +297,8 @@ void ks_dpor_races(struct ks_search *s, uint32_t e)
 	const struct ks_hbev *ev = &hb->ev[e];
 	struct ks_race rc = {
 		.tid = ev->tid, .acc = ev->access, .j = e, .prev = ev->prev,
-		.await = ev->await, .clock = ks_hb_clock(hb, e),
+		.await = ev->await, .behind_leaf = true, .clock = ks_hb_clock(hb, e),
+		.acc0 = &hb->acc[ev->acc0],
 	};
 	uint32_t i;
 
@@ -255,10 +317,45 @@ void ks_dpor_pending_races(struct ks_search *s, uint32_t d, int tid)
 	ks_hb_pending(&s->hb, &s->r->threads[tid], tid, &p);
 	rc = (struct ks_race){
 		.tid = tid, .acc = p.ev.access, .j = d, .prev = p.ev.prev,
-		.await = p.ev.await, .clock = p.clock,
+		.await = p.ev.await, .behind_leaf = true, .clock = p.clock, .acc0 = &p.acc[0],
 	};
 	ks_race_begin(s);
 	for (i = 0; i < p.ev.nacc; i++)
 		ks_gather(s, &rc, &p.acc[i], p.acc[i].kind);
 	ks_races_apply(s, &rc);
+}
+
+/*
+ * A section that could block (or kept the lock to the end) makes the order
+ * of the leaf sections before it matter too: which of them it keeps waiting
+ * depends on it.  So every acquire of the lock up to @acq is raced again
+ * without looking behind, each once while it stays in the replayed prefix.
+ */
+void ks_dpor_section_races(struct ks_search *s, uint32_t acq)
+{
+	struct ks_hb *hb = &s->hb;
+	int64_t x = acq;
+
+	while (x >= 0 && !hb->ev[x].reraced) {
+		struct ks_hbev *ev = &hb->ev[x];
+		const struct ks_hbacc *a = &hb->acc[ev->acc0];
+		struct ks_race rc = {
+			.tid = ev->tid, .acc = ev->access, .j = (uint32_t)x, .prev = ev->prev,
+			.await = ev->await, .behind_leaf = false,
+			.clock = ks_hb_clock(hb, (uint32_t)x), .acc0 = a,
+		};
+
+		ev->reraced = true;
+		ks_race_begin(s);
+		ks_gather(s, &rc, a, a->kind);
+		ks_races_apply(s, &rc);
+		/* the acquire of the section before: release, then its acquire */
+		x = -1;
+		if (a->lw >= 0 && hb->acc[a->lw].acc == KS_RELEASE) {
+			int32_t w = hb->acc[a->lw].lw;
+
+			if (w >= 0 && hb->acc[w].acc == KS_ACQUIRE)
+				x = hb->acc[w].ev;
+		}
+	}
 }

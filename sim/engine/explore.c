@@ -2,7 +2,7 @@
 /*
  * Exhaustive exploration by re-execution: plain DFS (every enabled thread at
  * every node, no reduction: the oracle that DPOR is tested against) and
- * source-set DPOR with sleep sets (search-algorithms.md; races in dpor.c).
+ * source-set DPOR with sleep sets (docs/design.md "DPOR"; races in dpor.c).
  *
  * Both keep, per node of the current run, the threads to explore
  * (backtrack), those explored or being explored (done) and, for DPOR, the
@@ -123,18 +123,29 @@ static void ks_dpor_stepped(struct ks_search *s, uint32_t d)
 	}
 	t->sleep[d + 1] = child;
 	ks_dpor_races(s, d);
+	if (s->hb.reopened >= 0)
+		ks_dpor_section_races(s, (uint32_t)s->hb.reopened);
 }
 
 /*
  * A thread still blocked when the run ends never takes its next event, so
  * its races are checked as if it did: a deadlock reached only when the
- * blocked thread goes first is found this way.
+ * blocked thread goes first is found this way.  A section still open when
+ * the run ends (its thread blocked in it, or gone holding the lock) keeps
+ * the lock from every later thread: it was no leaf, and is raced against
+ * the sections before it.
  */
 static void ks_dpor_end_run(struct ks_search *s, uint32_t d, enum ks_outcome out)
 {
 	uint32_t blocked = 0;
 	int tid;
 
+	for (tid = 0; tid < s->r->nthreads; tid++) {
+		int32_t last = s->hb.last[tid];
+
+		if (last >= 0 && s->hb.ev[last].open >= 0)
+			ks_dpor_section_races(s, (uint32_t)s->hb.ev[last].open);
+	}
 	if (out == KS_OUT_TERMINAL)
 		return;
 	for (tid = 0; tid < s->r->nthreads; tid++)

@@ -469,6 +469,8 @@ static const char *ks_search_bound(const struct ks_search *s, const char *stoppe
 		return "steps";
 	if (res->loop_cut)
 		return "loop";
+	if (s->hb.sections)
+		return "lock-sections";	/* not shown sound: no proof */
 	return NULL;
 }
 
@@ -516,7 +518,7 @@ int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
 		res->error = "out of memory";
 		return -1;
 	}
-	ks_hb_init(&s.hb, s.ops->clocks);
+	ks_hb_init(&s.hb, s.ops->clocks, opts->lock_sections);
 	ks_search_reserve(&s, 0);
 	if (s.ops->init(&s)) {
 		res->error = "the strategy could not start";

@@ -30,8 +30,16 @@ struct ks_hbacc {
 	uint32_t slot;		/* the object's slot */
 	uint8_t kind;		/* enum ks_kind */
 	uint8_t acc;		/* enum ks_access, as declared */
+	uint8_t flags;		/* KS_HBA_* */
 	int32_t lw, reads, incs, tests;	/* the object's state before */
 };
+
+/*
+ * A release that ends a leaf section: an exclusive hold of a lock during
+ * which its thread took no step that could block (no wait, no lock acquire,
+ * no retry-loop await).  See "Lock sections" in hb.c.
+ */
+#define KS_HBA_LEAF	(1U << 0)
 
 struct ks_hbev {
 	uint8_t tid;
@@ -42,6 +50,13 @@ struct ks_hbev {
 	uint32_t acc0, nacc;	/* its accesses */
 	ks_obj_t obj;		/* as declared */
 	uint8_t access;
+	bool blocking;		/* a wait, an acquire or an await: it could block */
+	bool reraced;		/* an acquire raced again without looking behind */
+	/*
+	 * The acquire (event index) of its thread's section that is open after
+	 * this event and leaf so far, or -1.
+	 */
+	int32_t open;
 };
 
 struct ks_hbobj {
@@ -59,6 +74,17 @@ struct ks_hbpend {
 
 struct ks_hb {
 	bool clocks;		/* vector clocks (DPOR); levels are always kept */
+	/*
+	 * Lock-section reduction: the clocks leave out the order between two
+	 * exclusive sections of one lock when the earlier is a leaf section.
+	 */
+	bool sections;
+	/*
+	 * Set by ks_hb_record(): the acquire whose section the recorded event
+	 * made non-leaf (it could block inside it), or -1.  Its ordering against
+	 * the leaf sections before it is then a race after all.
+	 */
+	int32_t reopened;
 	unsigned nthreads;	/* clock width */
 	struct ks_hbev *ev;
 	uint32_t nev, ev_cap;
@@ -77,7 +103,7 @@ struct ks_hb {
 	uint32_t count[KS_MAX_THREADS];
 };
 
-void ks_hb_init(struct ks_hb *hb, bool clocks);
+void ks_hb_init(struct ks_hb *hb, bool clocks, bool sections);
 void ks_hb_free(struct ks_hb *hb);
 /* The number of threads of the program's runs (the clocks' width). */
 void ks_hb_set_width(struct ks_hb *hb, unsigned nthreads);
@@ -88,6 +114,8 @@ void ks_hb_record(struct ks_hb *hb, const struct ks_thread *t, int tid);
 /* Describe the pending event of @t (thread @tid) as if it were taken now. */
 void ks_hb_pending(struct ks_hb *hb, const struct ks_thread *t, int tid,
 		   struct ks_hbpend *p);
+/* Whether an acquire in state @a by @tid looks behind a leaf section (hb.c). */
+bool ks_hb_leaf_before(const struct ks_hb *hb, const struct ks_hbacc *a, unsigned tid);
 /* Whether event @e and the pending event of @t are dependent. */
 bool ks_hb_conflict(const struct ks_hb *hb, uint32_t e, const struct ks_thread *t);
 
@@ -170,6 +198,8 @@ struct ks_search {
 /* dpor.c: add backtrack points for the races of event @e / a pending one. */
 void ks_dpor_races(struct ks_search *s, uint32_t e);
 void ks_dpor_pending_races(struct ks_search *s, uint32_t d, int tid);
+/* ...and for the acquire @acq, whose section turned out not to be a leaf. */
+void ks_dpor_section_races(struct ks_search *s, uint32_t acq);
 
 /* trace.c */
 uint64_t ks_trace_hash(struct ks_runner *r);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Replay tokens (cli.md "Replay tokens"):
+ * Replay tokens (docs/cli.md "Replay tokens"):
  *
  *	ks1:dpor:0:2:<program>:<scenario>:<variant>:<era>:7:a3ba2b:1c2f9e0a
  *

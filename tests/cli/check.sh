@@ -33,6 +33,11 @@ expect_status "--allow-bounded accepts it" 0 "$KVMSIM" check -s ./bounded.scn -v
 expect_status "--junit: an inconclusive ok is a failure" 1 "$KVMSIM" check -s ./bounded.scn -v v5.4 --runs 1 --junit bj.xml
 expect_line bj.xml "JUnit names the bound" '<failure message="verdict ok is inconclusive: bounded by --runs"/>'
 expect_status "the complete search: exit 0" 0 "$KVMSIM" check -s ./bounded.scn -v v5.4
+# The experimental lock-section reduction proves nothing: never complete.
+expect_status "--lock-sections: an expected ok is inconclusive" 1 "$KVMSIM" check -s ./bounded.scn -v v5.4 --lock-sections
+expect_line out "--lock-sections names itself the bound" "bounded by --lock-sections (a reduction not yet shown sound)"
+expect_status "--lock-sections --allow-bounded" 0 "$KVMSIM" check -s ./bounded.scn -v v5.4 --lock-sections --allow-bounded
+expect_status "--lock-sections still finds the hang" 0 "$KVMSIM" check -s d1-devdax-unbind-hang -v v5.4-rc7 --lock-sections
 
 # Findings on a variant without an expectation: listed, and failures in JUnit.
 expect_status "a mutant without expectation: exit 0" 0 "$KVMSIM" check -s ./ok.scn -v mut-missing-put --junit mj.xml

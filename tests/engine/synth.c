@@ -660,6 +660,64 @@ void synth_random(struct synth_rprog *p, uint64_t seed, int max_ops)
 	synth_satisfiable(p, &s);
 }
 
+/*
+ * A section body: mostly reads, writes and increments (so that two sections
+ * of a lock are as often disjoint as not), now and then an op that blocks.
+ */
+static void synth_body_op(struct synth_op *op, uint64_t *s)
+{
+	static const unsigned char kinds[] = {
+		SOP_READ, SOP_READ, SOP_WRITE, SOP_WRITE, SOP_INC, SOP_INC,
+		SOP_ASSERT, SOP_SET, SOP_WAIT, SOP_SPIN,
+	};
+
+	op->kind = kinds[synth_rand(s) % sizeof(kinds)];
+	op->obj = (unsigned char)(synth_rand(s) % SYNTH_NOBJ);
+	op->val = (unsigned char)(synth_rand(s) % 4);
+}
+
+void synth_random_sections(struct synth_rprog *p, uint64_t seed)
+{
+	uint64_t s = seed * 0x9e3779b97f4a7c15ULL + 7;
+	int t;
+
+	memset(p, 0, sizeof(*p));
+	p->nthreads = 2 + (int)(synth_rand(&s) % 3);
+	for (t = 0; t < p->nthreads; t++) {
+		struct synth_op *ops = p->ops[t];
+		int n = 0, sections = 1 + (int)(synth_rand(&s) % 2);
+
+		if (t > 0 && !(synth_rand(&s) % 3)) {
+			/* the same code as thread 0 */
+			memcpy(ops, p->ops[0], sizeof(p->ops[0]));
+			p->nops[t] = p->nops[0];
+			continue;
+		}
+		while (sections-- > 0 && n + 2 <= SYNTH_MAX_OPS) {
+			unsigned char l = (unsigned char)(synth_rand(&s) % SYNTH_NOBJ);
+			int body = (int)(synth_rand(&s) % 3);
+
+			if (n + 3 <= SYNTH_MAX_OPS && !(synth_rand(&s) % 3))
+				synth_body_op(&ops[n++], &s);	/* before the section */
+			ops[n++] = (struct synth_op){ SOP_LOCK, l, 0 };
+			while (body-- > 0 && n + 1 < SYNTH_MAX_OPS) {
+				if (n + 3 <= SYNTH_MAX_OPS && !(synth_rand(&s) % 6)) {
+					unsigned char m = (unsigned char)(l ^ 1);
+
+					ops[n++] = (struct synth_op){ SOP_LOCK, m, 0 };
+					ops[n++] = (struct synth_op){ SOP_UNLOCK, m, 0 };
+					continue;
+				}
+				synth_body_op(&ops[n++], &s);
+			}
+			if (synth_rand(&s) % 8)
+				ops[n++] = (struct synth_op){ SOP_UNLOCK, l, 0 };
+		}
+		p->nops[t] = n;
+	}
+	synth_satisfiable(p, &s);
+}
+
 void synth_describe(const struct synth_rprog *p, struct ks_buf *out)
 {
 	static const char *const names[SOP_NR] = {

@@ -83,6 +83,12 @@ struct synth_rprog {
  * assertions).
  */
 void synth_random(struct synth_rprog *p, uint64_t seed, int max_ops);
+/*
+ * A random program of lock sections: 2-4 threads of one or two sections on
+ * two locks, bodies disjoint or not, sometimes nested, blocking or never
+ * released, and threads that run the same code as thread 0 (symmetry).
+ */
+void synth_random_sections(struct synth_rprog *p, uint64_t seed);
 /* Its text, for a failure message ("t0: read v1; lock l0; ..."). */
 void synth_describe(const struct synth_rprog *p, struct ks_buf *out);
 /* The program that runs @p (its fingerprint is the description's hash). */

@@ -106,11 +106,11 @@ static uint64_t hash_str(const char *s)
 }
 
 static void explore(const struct ks_program *p, enum ks_strategy strat,
-		    unsigned loop_bound, struct outcome *o)
+		    unsigned loop_bound, bool sections, struct outcome *o)
 {
 	struct ks_search_opts opts = {
 		.strategy = strat, .loop_bound = loop_bound, .max_runs = 500000,
-		.on_run = observe, .on_run_ctx = o,
+		.lock_sections = sections, .on_run = observe, .on_run_ctx = o,
 	};
 	size_t i;
 
@@ -155,43 +155,91 @@ static int program_ops(int seed, bool for_dfs)
  * Random program number _i (its seed): expect DPOR and DFS to agree on the
  * final states, the violations and the classes, DPOR complete in no more
  * runs, and no note about the model.  (A program too big for DFS's run
- * budget only checks that DPOR reached everything DFS did.)
+ * budget only checks that DPOR reached everything DFS did.)  With the
+ * lock-section reduction, two orders of leaf sections are one class to
+ * DPOR: it must still reach every final state and violation, and only
+ * classes that DFS has.
  */
-START_TEST(test_dpor_agrees_with_dfs)
+/*
+ * DPOR against DFS on program @seed.  Without the lock-section reduction,
+ * the same final states, violations and classes.  With it (experimental:
+ * hb.c "Lock sections"), the search is never complete and every state,
+ * violation and class it reaches is one DFS reaches (a finding is a real
+ * run); on the random programs it must also reach all of them, while on the
+ * lock-heavy ones it is known to miss a few (17 of 3000 programs), which is
+ * why it proves nothing.
+ */
+static void agrees_with_dfs(int seed, bool sections, bool lock_heavy)
 {
 	struct synth_rprog rp;
 	struct ks_program p;
 	struct outcome dfs, dpor;
 	struct ks_buf desc = { 0 };
-	unsigned loop_bound = 1 + (unsigned)_i % 3;
-	bool all;
+	unsigned loop_bound = 1 + (unsigned)seed % 3;
+	const char *how = sections ? "lock sections" : "no lock sections";
+	bool all, exact = !(sections && lock_heavy);
 
-	synth_random(&rp, (uint64_t)_i, program_ops(_i, true));
+	if (lock_heavy)
+		synth_random_sections(&rp, (uint64_t)seed);
+	else
+		synth_random(&rp, (uint64_t)seed, program_ops(seed, true));
 	p = synth_program(&rp);
 	synth_describe(&rp, &desc);
-	explore(&p, KS_STRAT_DFS, loop_bound, &dfs);
-	explore(&p, KS_STRAT_DPOR, loop_bound, &dpor);
+	explore(&p, KS_STRAT_DFS, loop_bound, false, &dfs);
+	explore(&p, KS_STRAT_DPOR, loop_bound, sections, &dpor);
 	all = dfs.res.complete;
-	ck_assert_msg(dpor.res.complete, "seed %d: DPOR not complete\n%s", _i, desc.s);
+	if (sections)
+		ck_assert_msg(!dpor.res.complete && dpor.res.bounded_by &&
+			      !strcmp(dpor.res.bounded_by, "lock-sections"),
+			      "seed %d (%s): complete, or bounded by %s\n%s", seed, how,
+			      dpor.res.bounded_by ? dpor.res.bounded_by : "nothing", desc.s);
+	else
+		ck_assert_msg(dpor.res.complete, "seed %d (%s): DPOR not complete\n%s", seed, how,
+			      desc.s);
 	ck_assert_msg(dfs.res.nnotes == 0 && dpor.res.nnotes == 0,
-		      "seed %d: %s\n%s", _i,
+		      "seed %d (%s): %s\n%s", seed, how,
 		      dfs.res.nnotes ? dfs.res.notes[0] : dpor.res.notes[0], desc.s);
-	ck_assert_msg(set_agree(&dfs.states, &dpor.states, all),
-		      "seed %d: final states: dfs %zu, dpor %zu\n%s", _i,
+	ck_assert_msg(exact ? set_agree(&dfs.states, &dpor.states, all) :
+			      !all || set_within(&dpor.states, &dfs.states),
+		      "seed %d (%s): final states: dfs %zu, dpor %zu\n%s", seed, how,
 		      dfs.states.n, dpor.states.n, desc.s);
-	ck_assert_msg(set_agree(&dfs.findings, &dpor.findings, all),
-		      "seed %d: violations: dfs %zu, dpor %zu\n%s", _i,
+	ck_assert_msg(exact ? set_agree(&dfs.findings, &dpor.findings, all) :
+			      !all || set_within(&dpor.findings, &dfs.findings),
+		      "seed %d (%s): violations: dfs %zu, dpor %zu\n%s", seed, how,
 		      dfs.findings.n, dpor.findings.n, desc.s);
-	ck_assert_msg(set_agree(&dfs.classes, &dpor.classes, all),
-		      "seed %d: classes: dfs %zu, dpor %zu\n%s", _i,
-		      dfs.classes.n, dpor.classes.n, desc.s);
-	ck_assert_msg(dpor.res.runs <= dfs.res.runs, "seed %d: dpor %llu runs, dfs %llu\n%s",
-		      _i, (unsigned long long)dpor.res.runs,
+	if (sections)
+		ck_assert_msg(!all || set_within(&dpor.classes, &dfs.classes),
+			      "seed %d (%s): a class DFS does not have\n%s", seed, how, desc.s);
+	else
+		ck_assert_msg(set_agree(&dfs.classes, &dpor.classes, all),
+			      "seed %d (%s): classes: dfs %zu, dpor %zu\n%s", seed, how,
+			      dfs.classes.n, dpor.classes.n, desc.s);
+	ck_assert_msg(dpor.res.runs <= dfs.res.runs, "seed %d (%s): dpor %llu runs, dfs %llu\n%s",
+		      seed, how, (unsigned long long)dpor.res.runs,
 		      (unsigned long long)dfs.res.runs, desc.s);
 	ck_assert_uint_eq(dfs.res.classes, dfs.classes.n);
 	ks_buf_free(&desc);
 	outcome_free(&dfs);
 	outcome_free(&dpor);
+}
+
+START_TEST(test_dpor_agrees_with_dfs)
+{
+	agrees_with_dfs(_i, false, false);
+}
+END_TEST
+
+START_TEST(test_dpor_sections_agree_with_dfs)
+{
+	agrees_with_dfs(_i, true, false);
+}
+END_TEST
+
+/* The same on programs made of lock sections, with and without the reduction. */
+START_TEST(test_dpor_lock_programs_agree_with_dfs)
+{
+	agrees_with_dfs(_i, false, true);
+	agrees_with_dfs(_i, true, true);
 }
 END_TEST
 
@@ -211,7 +259,7 @@ START_TEST(test_dpor_redundancy)
 
 		synth_random(&rp, (uint64_t)seed, program_ops(seed, false));
 		p = synth_program(&rp);
-		explore(&p, KS_STRAT_DPOR, 2, &o);
+		explore(&p, KS_STRAT_DPOR, 2, false, &o);
 		maximal += o.res.terminal + o.res.hangs + o.res.sleep_blocked;
 		classes += o.res.classes;
 		outcome_free(&o);
@@ -229,6 +277,8 @@ static Suite *dpor_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_dpor_agrees_with_dfs, 0, nprograms());
+	tcase_add_loop_test(tc, test_dpor_sections_agree_with_dfs, 0, nprograms());
+	tcase_add_loop_test(tc, test_dpor_lock_programs_agree_with_dfs, 0, nprograms());
 	tcase_add_test(tc, test_dpor_redundancy);
 	suite_add_tcase(s, tc);
 	return s;
