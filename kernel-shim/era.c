@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The mm eras (kernel-semantics.md c.2, c.3): named bundles of the mm
+ * The mm eras (docs/semantics.md c.2, c.3): named bundles of the mm
  * behaviours that changed together, selected per run.
  */
 #include <string.h>

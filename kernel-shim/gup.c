@@ -165,7 +165,7 @@ int __get_user_pages_fast(unsigned long start, int nr_pages, int write,
 	return nr;
 }
 
-/* 5.2 mm/gup.c: get_user_page_fast_only()'s 6.x shape over the 4.19 walk. */
+/* 5.8 mm/gup.c (dadbb612f6e5): get_user_page_fast_only()'s 6.x shape over the 4.19 walk. */
 bool get_user_page_fast_only(unsigned long addr, unsigned int gup_flags,
 			     struct page **pagep)
 {
@@ -392,7 +392,7 @@ long get_user_pages_unlocked(unsigned long start, unsigned long nr_pages,
 }
 
 /*
- * 5.6 mm/gup.c: pin_user_pages_unlocked(): FOLL_PIN.  A pin is one ledger
+ * 5.8 mm/gup.c (91429023beee): pin_user_pages_unlocked(): FOLL_PIN.  A pin is one ledger
  * reference here (the kernel adds GUP_PIN_COUNTING_BIAS for order-0 pages).
  */
 long pin_user_pages_unlocked(unsigned long start, unsigned long nr_pages,

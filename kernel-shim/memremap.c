@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * struct dev_pagemap and ZONE_DEVICE pages, era by era
- * (kernel-semantics.md c.1-c.3):
+ * (docs/semantics.md c.1-c.3):
  *
  *   mm-4.19  v4.19 kernel/memremap.c, drivers/dax/pmem.c: percpu_ref_get()
  *            per page at init, so each idle page's refcount of 1 owns one

@@ -20,7 +20,7 @@ struct dev_pagemap;
 struct dev_dax;
 struct file;
 
-/* ---- mm eras (kernel-semantics.md c.2, c.3) -------------------------- */
+/* ---- mm eras (docs/semantics.md c.2, c.3) -------------------------- */
 
 enum ks_era_id {
 	KS_ERA_4_19,	/* one pgmap ref per idle page; memmap removed before the wait */

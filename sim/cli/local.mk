@@ -29,6 +29,7 @@ SH_LOG_COMPILER = env KVMSIM='$(abs_top_builddir)/kvmsim$(EXEEXT)' $(SHELL)
 KS_CLI_TESTS = \
 	tests/cli/usage.sh \
 	tests/cli/check.sh \
-	tests/cli/replay.sh
+	tests/cli/replay.sh \
+	tests/cli/docs.sh
 TESTS += $(KS_CLI_TESTS)
 EXTRA_DIST += $(KS_CLI_TESTS) tests/cli/lib.sh

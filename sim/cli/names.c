@@ -67,7 +67,10 @@ const struct ks_era *cli_era_of(const struct ks_variant *v, const struct ks_era 
 	return era ? era : ks_era_get(v->default_era);
 }
 
-/* The notes of design.md, valid inside note(...) whatever the oracles list. */
+/*
+ * The notes of docs/design.md "Scenarios and oracles", valid inside note(...)
+ * whatever the oracles list.
+ */
 static const char *const cli_notes[] = {
 	"missed-huge", "huge-over-pte", "ad-ignored", "warn",
 };

@@ -2,9 +2,9 @@
 /*
  * Happens-before over the declared accesses of a run (docs/design.md "Happens-before").
  *
- * Per object we keep the last write and the reads and increments since it
- * (two lists: a read depends on the increments, an increment on the reads,
- * a write on both).  An event's dependencies are exactly those, plus its
+ * Per object we keep the last write and the reads, increments and tests
+ * since it (three lists: a read depends on the increments, an increment on
+ * the reads, a write on all three, a test only on the last write).  An event's dependencies are exactly those, plus its
  * thread's previous event; from them come its Foata layer (the longest
  * dependency chain before it) and, for DPOR, its vector clock.
  *

@@ -568,7 +568,7 @@ void ks_sched_wait(ks_obj_t obj, enum ks_access acc, const struct ks_wait *w)
  *    cancel out (a reference taken and put, a lock taken and released).
  *  - an iteration that changed its footprint (gup faulted the page in), or
  *    found it changed by another thread, may go differently next time: it
- *    iterates again.  After twice the loop bound in a row of those, it
+ *    iterates again.  After KS_LOOP_CHANGES (runner.h) in a row of those, it
  *    awaits all the same, and the run is cut by the loop bound: a loop that
  *    leaks a reference per iteration, or two spinning threads that keep
  *    disturbing each other (a livelock), would go on forever.

@@ -325,7 +325,7 @@ bool mmu_gfn_lpage_is_disallowed(struct kvm_vcpu *vcpu, gfn_t gfn, int level)
 /*
  * v4.19 kvm_main.c: kvm_host_page_size(): vma_kernel_pagesize() under
  * mmap_sem -- hugetlbfs, or device-dax ->pagesize(); PAGE_SIZE for THP and
- * fsdax (D11 in kernel-semantics.md).
+ * fsdax (D11 in docs/semantics.md).
  */
 static unsigned long kvm_host_page_size(struct kvm_vcpu *vcpu, gfn_t gfn)
 {

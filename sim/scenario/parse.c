@@ -816,7 +816,7 @@ static void parse_expect(struct scn_parser *p, const struct scn_line *l)
 			 "missing variant after 'expect'");
 	len = strlen(l->w[1].s);
 	if (len && l->w[1].s[len - 1] == ':')
-		len--;	/* design.md writes "v4.19: hang" */
+		len--;	/* "expect v4.19: hang", as prose writes it */
 	snprintf(variant, sizeof(variant), "%.*s", (int)len, l->w[1].s);
 	if (!valid_name(variant))
 		scn_fail(p, l->w[1].col, "bad variant name '%s'", Q(l->w[1].s));

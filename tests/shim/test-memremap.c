@@ -3,7 +3,7 @@
  * struct dev_pagemap and ZONE_DEVICE pages in each mm era: initial
  * references, get_dev_pagemap() once dying, the page-refcount -> pgmap
  * coupling, and memunmap_pages() teardown order, blocking and hangs
- * (kernel-semantics.md c.1-c.3).
+ * (docs/semantics.md c.1-c.3).
  */
 #include "linux/memremap.h"
 #include "linux/mm.h"

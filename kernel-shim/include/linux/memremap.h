@@ -3,7 +3,7 @@
  * struct dev_pagemap and ZONE_DEVICE memory: memremap_pages() creates the
  * memmap and initialises every page (refcount 1, PG_reserved, pgmap),
  * memunmap_pages() tears it down in the order of the selected mm era
- * (include/kvmsim/world.h, kernel-semantics.md c.2/c.3).
+ * (include/kvmsim/world.h, docs/semantics.md c.2/c.3).
  */
 #ifndef KS_LINUX_MEMREMAP_H
 #define KS_LINUX_MEMREMAP_H

@@ -5,7 +5,7 @@
  *
  * ZONE_DEVICE pages are no longer kvm_is_reserved_pfn(), so KVM puts the
  * references gup took on them; the A/D helpers and the THP refcount move skip
- * them explicitly.  Fixes Adam Borowski's hang (kernel-semantics.md D1).
+ * them explicitly.  Fixes Adam Borowski's hang (docs/semantics.md D1).
  */
 #include "kvm/kvm.h"
 
