@@ -7,3 +7,9 @@ EXTRA_DIST += bench/README.md
 bench: bench/bench-engine
 	./bench/bench-engine
 .PHONY: bench
+
+# The vCPU scaling table of issue 8 (bench/scaling.sh; minutes, not seconds).
+EXTRA_DIST += bench/scaling.sh
+bench-scaling: kvmsim
+	$(SHELL) $(srcdir)/bench/scaling.sh $(BENCH_FLAGS)
+.PHONY: bench-scaling
