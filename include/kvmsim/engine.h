@@ -19,8 +19,8 @@ enum ks_strategy {
 	KS_STRAT_DFS,		/* plain DFS, no reduction (the oracle for DPOR) */
 	KS_STRAT_DPOR,		/* source-set DPOR with sleep sets (default) */
 	KS_STRAT_BOUNDED,	/* iterative preemption bounding (later) */
-	KS_STRAT_PCT,		/* PCT with depth d (later) */
-	KS_STRAT_RANDOM,	/* random walk (later) */
+	KS_STRAT_PCT,		/* PCT with depth d (random.c) */
+	KS_STRAT_RANDOM,	/* random walk (random.c) */
 	KS_STRAT_PORTFOLIO,	/* (later) */
 	KS_STRAT_REPLAY,	/* one run from a token's decisions */
 	KS_STRAT_NR
@@ -29,6 +29,9 @@ enum ks_strategy {
 const char *ks_strategy_name(enum ks_strategy s);
 /* Returns -1 for an unknown name. */
 int ks_strategy_lookup(const char *name);
+
+/* The deepest PCT search (--depth). */
+#define KS_PCT_DEPTH_MAX 16
 
 /* How a run ended: exactly one of these (docs/design.md "How a run ends"). */
 enum ks_outcome {
@@ -65,6 +68,7 @@ struct ks_search_opts {
 	bool stop_on_first;		/* stop at the first violating run */
 	uint64_t seed;
 	unsigned bound;			/* preemption bound (bounded) */
+	unsigned depth;			/* PCT's depth d, up to KS_PCT_DEPTH_MAX; 0: 3 */
 	/*
 	 * DPOR, experimental: order two exclusive sections of a lock only when
 	 * their bodies (or what follows them) race, or one of them could block
@@ -126,6 +130,14 @@ struct ks_search_result {
 	 */
 	char **notes;
 	size_t nnotes;
+	/*
+	 * PCT: depth d, threads n, steps k (the longest run), and the chance
+	 * that one run, and the whole search, finds a given bug of depth d:
+	 * at least 1/(n k^(d-1)) and 1 - (1 - that)^runs.
+	 */
+	unsigned pct_depth, pct_threads;
+	uint32_t pct_steps;
+	double pct_p_run, pct_p_search;
 	const char *error;		/* why ks_search() returned -1 (static) */
 };
 

@@ -14,7 +14,9 @@
 #include "cli/cli.h"
 
 /* The strategies the engine implements today; the others are refused. */
-static const enum ks_strategy implemented[] = { KS_STRAT_DPOR, KS_STRAT_DFS };
+static const enum ks_strategy implemented[] = {
+	KS_STRAT_DPOR, KS_STRAT_DFS, KS_STRAT_PCT, KS_STRAT_RANDOM,
+};
 
 struct check_cfg {
 	const char **scenarios;
@@ -23,7 +25,7 @@ struct check_cfg {
 	size_t nvariants;
 	const char *era;
 	const char *strategy;
-	bool bound_set;
+	bool bound_set, depth_set;
 	struct ks_search_opts opts;
 	unsigned int jobs;
 	bool json, quiet, allow_bounded;
@@ -33,7 +35,7 @@ struct check_cfg {
 enum {
 	OPT_ERA = 256, OPT_LOAD, OPT_STRATEGY, OPT_BOUND, OPT_LOOP_BOUND, OPT_SEED,
 	OPT_RUNS, OPT_TIME, OPT_STOP, OPT_SHARD, OPT_JOBS, OPT_JSON, OPT_JUNIT, OPT_HTML,
-	OPT_ALLOW_BOUNDED, OPT_LOCK_SECTIONS,
+	OPT_ALLOW_BOUNDED, OPT_LOCK_SECTIONS, OPT_DEPTH,
 };
 
 static const struct option check_options[] = {
@@ -43,6 +45,7 @@ static const struct option check_options[] = {
 	{ "load", required_argument, NULL, OPT_LOAD },
 	{ "strategy", required_argument, NULL, OPT_STRATEGY },
 	{ "bound", required_argument, NULL, OPT_BOUND },
+	{ "depth", required_argument, NULL, OPT_DEPTH },
 	{ "loop-bound", required_argument, NULL, OPT_LOOP_BOUND },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "runs", required_argument, NULL, OPT_RUNS },
@@ -102,7 +105,7 @@ static int parse_strategy(const char *name, enum ks_strategy *out)
 			*out = (enum ks_strategy)s;
 			return 0;
 		}
-	cli_error("--strategy %s: not implemented yet (use dpor or dfs)", name);
+	cli_error("--strategy %s: not implemented yet (use dpor, dfs, pct or random)", name);
 	return -1;
 }
 
@@ -192,6 +195,16 @@ static int parse_options(int argc, char **argv, struct check_cfg *cfg)
 				return -1;
 			cfg->opts.bound = (unsigned int)v;
 			cfg->bound_set = true;
+			break;
+		case OPT_DEPTH:
+			if (parse_num("--depth", optarg, KS_PCT_DEPTH_MAX, &v))
+				return -1;
+			if (!v) {
+				cli_error("--depth: must be 1 or more");
+				return -1;
+			}
+			cfg->opts.depth = (unsigned int)v;
+			cfg->depth_set = true;
 			break;
 		case OPT_LOOP_BOUND:
 			if (parse_num("--loop-bound", optarg, 1000, &v))
@@ -288,6 +301,10 @@ static int parse_options(int argc, char **argv, struct check_cfg *cfg)
 	}
 	if (cfg->bound_set && cfg->opts.strategy != KS_STRAT_BOUNDED) {
 		cli_error("--bound applies to --strategy bounded");
+		return -1;
+	}
+	if (cfg->depth_set && cfg->opts.strategy != KS_STRAT_PCT) {
+		cli_error("--depth applies to --strategy pct");
 		return -1;
 	}
 	if (cfg->jobs > 1 && !cfg->quiet && !cfg->json)

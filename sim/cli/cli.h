@@ -101,6 +101,9 @@ void cli_json_end(struct cli_json *j, char bracket);
 void cli_json_key(struct cli_json *j, const char *key);
 void cli_json_str(struct cli_json *j, const char *s);	/* NULL: null */
 void cli_json_u64(struct cli_json *j, uint64_t v);
+void cli_json_double(struct cli_json *j, double v);
+/* "key": v */
+void cli_json_field_u64(struct cli_json *j, const char *key, uint64_t v);
 void cli_json_bool(struct cli_json *j, bool v);
 void cli_json_null(struct cli_json *j);
 /* A sorted verdict as a list of strings. */

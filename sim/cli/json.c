@@ -97,6 +97,19 @@ void cli_json_u64(struct cli_json *j, uint64_t v)
 	fprintf(j->f, "%llu", (unsigned long long)v);
 }
 
+void cli_json_field_u64(struct cli_json *j, const char *key, uint64_t v)
+{
+	cli_json_key(j, key);
+	cli_json_u64(j, v);
+}
+
+/* A number as %.6g (a probability, a rate): JSON has no inf or nan. */
+void cli_json_double(struct cli_json *j, double v)
+{
+	sep(j);
+	fprintf(j->f, "%.6g", v == v && v - v == 0 ? v : 0);
+}
+
 void cli_json_bool(struct cli_json *j, bool v)
 {
 	sep(j);

@@ -52,6 +52,8 @@ static void bound_text(const struct cli_cell *c, char *buf, size_t len)
 	else if (!strcmp(b, "loop"))
 		snprintf(buf, len, "the retry-loop bound (%llu run%s rest on an await)",
 			 (unsigned long long)c->res.loop_cut, c->res.loop_cut == 1 ? "" : "s");
+	else if (!strcmp(b, "pct") || !strcmp(b, "random"))
+		snprintf(buf, len, "--strategy %s (a sample, not a proof)", b);
 	else if (!strcmp(b, "lock-sections"))
 		snprintf(buf, len, "--lock-sections (a reduction not yet shown sound)");
 	else
@@ -190,6 +192,11 @@ static void print_stats(FILE *f, const struct cli_report *rep)
 			c->scn->name, c->variant->name, c->era->name, c->strategy, how,
 			(unsigned long long)c->res.runs, (unsigned long long)c->res.classes,
 			(unsigned long long)c->res.steps, c->res.elapsed_s * 1000);
+		if (c->res.pct_depth)
+			fprintf(f, "  pct depth %u, %u threads, %u steps: a bug of depth %u is found by one run with probability >= 1/(n k^(d-1)) = %.3g, by these %llu runs >= %.3g\n",
+				c->res.pct_depth, c->res.pct_threads, c->res.pct_steps,
+				c->res.pct_depth, c->res.pct_p_run, (unsigned long long)c->res.runs,
+				c->res.pct_p_search);
 	}
 }
 
@@ -329,18 +336,24 @@ static void json_cell(struct cli_json *j, const struct cli_cell *c)
 	cli_json_bool(j, c->res.complete);
 	cli_json_key(j, "bounded_by");
 	cli_json_str(j, c->res.bounded_by);
-	cli_json_key(j, "runs");
-	cli_json_u64(j, c->res.runs);
-	cli_json_key(j, "classes");
-	cli_json_u64(j, c->res.classes);
-	cli_json_key(j, "sleep_blocked");
-	cli_json_u64(j, c->res.sleep_blocked);
-	cli_json_key(j, "cut");
-	cli_json_u64(j, c->res.cut);
-	cli_json_key(j, "steps");
-	cli_json_u64(j, c->res.steps);
-	cli_json_key(j, "elapsed_ms");
-	cli_json_u64(j, (uint64_t)(c->res.elapsed_s * 1000 + 0.5));
+	cli_json_field_u64(j, "runs", c->res.runs);
+	cli_json_field_u64(j, "classes", c->res.classes);
+	cli_json_field_u64(j, "sleep_blocked", c->res.sleep_blocked);
+	cli_json_field_u64(j, "cut", c->res.cut);
+	cli_json_field_u64(j, "steps", c->res.steps);
+	cli_json_field_u64(j, "elapsed_ms", (uint64_t)(c->res.elapsed_s * 1000 + 0.5));
+	if (c->res.pct_depth) {
+		cli_json_key(j, "pct");
+		cli_json_begin(j, '{');
+		cli_json_field_u64(j, "depth", c->res.pct_depth);
+		cli_json_field_u64(j, "threads", c->res.pct_threads);
+		cli_json_field_u64(j, "steps", c->res.pct_steps);
+		cli_json_key(j, "p_run");
+		cli_json_double(j, c->res.pct_p_run);
+		cli_json_key(j, "p_search");
+		cli_json_double(j, c->res.pct_p_search);
+		cli_json_end(j, '}');
+	}
 	cli_json_key(j, "violations");
 	cli_json_begin(j, '[');
 	for (k = 0; k < c->res.nfindings; k++) {

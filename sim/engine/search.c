@@ -26,6 +26,8 @@ static const char *const ks_strategy_names[KS_STRAT_NR] = {
 static const struct ks_strategy_ops *const ks_strategies[KS_STRAT_NR] = {
 	[KS_STRAT_DFS] = &ks_dfs_ops,
 	[KS_STRAT_DPOR] = &ks_dpor_ops,
+	[KS_STRAT_PCT] = &ks_pct_ops,
+	[KS_STRAT_RANDOM] = &ks_random_ops,
 };
 
 const char *ks_strategy_name(enum ks_strategy s)
@@ -513,6 +515,8 @@ int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
 		return -1;
 	}
 	s.ops = ks_strategies[opts->strategy];
+	if (!s.ops->exhaustive && !opts->max_runs && opts->max_seconds <= 0)
+		s.opts.max_runs = KS_SAMPLE_RUNS;	/* a sample needs a size */
 	s.r = ks_runner_new(prog, &ro);
 	if (!s.r) {
 		res->error = "out of memory";

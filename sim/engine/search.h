@@ -156,7 +156,21 @@ struct ks_strategy_ops {
 	void (*fini)(struct ks_search *s);
 };
 
-extern const struct ks_strategy_ops ks_dfs_ops, ks_dpor_ops;
+extern const struct ks_strategy_ops ks_dfs_ops, ks_dpor_ops, ks_random_ops, ks_pct_ops;
+
+/* Runs of a random or PCT search given neither --runs nor --time. */
+#define KS_SAMPLE_RUNS 1000
+
+/* random.c's state: the run's random stream and, for PCT, its schedule. */
+struct ks_sample {
+	uint64_t rng;
+	bool fresh;			/* no step of this run chosen yet */
+	unsigned depth;			/* PCT's d */
+	uint32_t k;			/* the longest run so far (steps) */
+	unsigned prio[KS_MAX_THREADS];
+	uint32_t change[KS_PCT_DEPTH_MAX];
+	unsigned nchange;
+};
 
 /* The exploration tree of DFS and DPOR: per node. */
 struct ks_tree {
@@ -178,6 +192,7 @@ struct ks_search {
 	struct ks_runner *r;
 	struct ks_hb hb;
 	struct ks_tree tree;
+	struct ks_sample sample;
 	/* The current run, per node. */
 	uint8_t *dec;		/* decisions */
 	uint32_t *en;		/* enabled threads */

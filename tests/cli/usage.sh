@@ -16,7 +16,10 @@ expect_error "an unknown variant" "unknown variant 'v5.44'; did you mean 'v5.4'?
 expect_error "an unknown era" "unknown era 'mm-5.3'; did you mean 'mm-5.2'?" \
 	"$KVMSIM" check --era mm-5.3
 expect_error "a strategy not implemented yet" "not implemented yet" \
-	"$KVMSIM" check --strategy pct
+	"$KVMSIM" check --strategy portfolio
+expect_error "--depth without pct" "--depth applies to --strategy pct" \
+	"$KVMSIM" check --depth 2
+expect_error "a PCT depth of 0" "--depth: must be 1 or more" "$KVMSIM" check --strategy pct --depth 0
 expect_error "an unknown strategy" "did you mean 'dpor'?" "$KVMSIM" check --strategy dpr
 expect_error "--html is not implemented yet" "not implemented yet" "$KVMSIM" check --html x.html
 expect_error "a bad number" "--loop-bound: 'x' is not a number" "$KVMSIM" check --loop-bound x

@@ -296,7 +296,7 @@ END_TEST
 /* Expect a strategy that is not written yet to be refused with a reason. */
 START_TEST(test_unknown_strategy)
 {
-	struct ks_search_opts o = { .strategy = KS_STRAT_PCT };
+	struct ks_search_opts o = { .strategy = KS_STRAT_BOUNDED };
 	struct ks_search_result res;
 
 	ck_assert_int_eq(ks_search(&synth_lost_update, &o, &res), -1);
@@ -304,6 +304,97 @@ START_TEST(test_unknown_strategy)
 	ck_assert_str_eq(ks_strategy_name(KS_STRAT_DPOR), "dpor");
 	ck_assert_int_eq(ks_strategy_lookup("dfs"), KS_STRAT_DFS);
 	ck_assert_int_eq(ks_strategy_lookup("nope"), -1);
+}
+END_TEST
+
+/* ---- sampling strategies (random.c) ---- */
+
+/* The runs to the first finding of @oracle by @strat (depth @depth), or 0 if none in @runs. */
+static uint64_t runs_to_find(const struct ks_program *p, enum ks_strategy strat, unsigned depth,
+			     uint64_t seed, uint64_t runs, const char *oracle)
+{
+	struct ks_search_opts o = {
+		.strategy = strat, .depth = depth, .seed = seed, .max_runs = runs,
+		.stop_on_first = true,
+	};
+	struct ks_search_result res;
+	uint64_t n;
+
+	ck_assert_int_eq(ks_search(p, &o, &res), 0);
+	ck_assert_msg(!res.complete && res.bounded_by, "a sample is never complete");
+	n = finding(&res, oracle) ? res.runs : 0;
+	ks_search_result_free(&res);
+	return n;
+}
+
+/*
+ * Expect a random walk and PCT to find the lost update, deterministically
+ * from the seed: the same seed gives the same run, token and trace.
+ */
+START_TEST(test_sampling_deterministic)
+{
+	static const enum ks_strategy sampling[] = { KS_STRAT_RANDOM, KS_STRAT_PCT };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		struct ks_search_opts o = { .strategy = sampling[i], .seed = 42, .max_runs = 200 };
+		struct ks_search_result a, b;
+		const struct ks_finding *fa, *fb;
+
+		ck_assert_int_eq(ks_search(&synth_lost_update, &o, &a), 0);
+		ck_assert_int_eq(ks_search(&synth_lost_update, &o, &b), 0);
+		ck_assert(!a.complete);
+		ck_assert_str_eq(a.bounded_by, ks_strategy_name(sampling[i]));
+		ck_assert_uint_eq(a.runs, 200);
+		fa = finding(&a, "lost-update");
+		fb = finding(&b, "lost-update");
+		ck_assert_ptr_nonnull(fa);
+		ck_assert_ptr_nonnull(fb);
+		ck_assert(!fa->nondeterministic);
+		ck_assert_str_eq(fa->token, fb->token);
+		ck_assert_str_eq(fa->trace, fb->trace);
+		ck_assert_uint_eq(a.classes, b.classes);
+		ks_search_result_free(&a);
+		ks_search_result_free(&b);
+	}
+	/* with no budget, a sample has KS_SAMPLE_RUNS runs */
+	{
+		struct ks_search_opts o = { .strategy = KS_STRAT_RANDOM };
+		struct ks_search_result r;
+
+		ck_assert_int_eq(ks_search(&synth_lost_update, &o, &r), 0);
+		ck_assert_uint_eq(r.runs, 1000);
+		ks_search_result_free(&r);
+	}
+}
+END_TEST
+
+/*
+ * The mailbox's empty-message needs two preemptions: PCT of depth 3 finds it,
+ * depth 1 (no change point: every run is a priority order) never can, and
+ * the guarantee it prints is 1/(n k^(d-1)) for the runs it made.
+ */
+START_TEST(test_pct_depth)
+{
+	struct ks_search_opts o = { .strategy = KS_STRAT_PCT, .depth = 3, .max_runs = 100 };
+	struct ks_search_result res;
+	uint64_t seed, found = 0;
+
+	for (seed = 0; seed < 5; seed++) {
+		ck_assert_uint_eq(runs_to_find(&synth_mailbox, KS_STRAT_PCT, 1, seed, 500,
+					       "empty-message"), 0);
+		found += runs_to_find(&synth_mailbox, KS_STRAT_PCT, 3, seed, 500,
+				      "empty-message") > 0;
+	}
+	ck_assert_uint_eq(found, 5);
+	ck_assert_int_eq(ks_search(&synth_mailbox, &o, &res), 0);
+	ck_assert_uint_eq(res.pct_depth, 3);
+	ck_assert_uint_eq(res.pct_threads, 2);
+	ck_assert_uint_gt(res.pct_steps, 1);
+	ck_assert_double_eq_tol(res.pct_p_run,
+				1.0 / (2.0 * res.pct_steps * res.pct_steps), 1e-12);
+	ck_assert(res.pct_p_search > res.pct_p_run && res.pct_p_search <= 1);
+	ks_search_result_free(&res);
 }
 END_TEST
 
@@ -399,6 +490,8 @@ static Suite *search_suite(void)
 	tcase_add_test(tc, test_independent_threads_one_run);
 	tcase_add_test(tc, test_commuting_increments);
 	tcase_add_test(tc, test_unknown_strategy);
+	tcase_add_test(tc, test_sampling_deterministic);
+	tcase_add_test(tc, test_pct_depth);
 	suite_add_tcase(s, tc);
 	tcase_add_test(tm, test_nondeterminism_reported);
 	tcase_add_test(tm, test_undeclared_dependency_reported);
