@@ -13,3 +13,9 @@ EXTRA_DIST += bench/scaling.sh
 bench-scaling: kvmsim
 	$(SHELL) $(srcdir)/bench/scaling.sh $(BENCH_FLAGS)
 .PHONY: bench-scaling
+
+# Time to the first finding per mutant and buggy variant, DPOR vs PCT vs random.
+EXTRA_DIST += bench/time-to-bug.sh
+bench-time-to-bug: kvmsim
+	$(SHELL) $(srcdir)/bench/time-to-bug.sh $(BENCH_FLAGS)
+.PHONY: bench-time-to-bug

@@ -1,0 +1,63 @@
+#!/bin/sh
+# Time to the first finding (issue 11): for each mutant and each known buggy
+# variant, on the scenario that catches it, the runs and seconds DPOR, PCT
+# (depth 1, 2, 3) and a random walk take to their first violation of the
+# expected oracle (--stop-on-first).  Prints a table; never passes or fails.
+#
+#   bench/time-to-bug.sh [-r RUNS] [-s SEED]     (make bench-time-to-bug)
+#
+# A sampling cell stops after RUNS runs (default 2000) and shows "-" when it
+# found nothing by then; the seed (default 1) fixes every sample.
+set -u
+runs=2000
+seed=1
+while getopts r:s: o; do
+	case $o in
+	r) runs=$OPTARG ;;
+	s) seed=$OPTARG ;;
+	*) echo "usage: $0 [-r RUNS] [-s SEED]" >&2; exit 2 ;;
+	esac
+done
+top=$(cd "$(dirname "$0")/.." && pwd)
+kvmsim=${KVMSIM:-$top/kvmsim}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kvmsim-ttb.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+# cell SCENARIO VARIANT ORACLE OPTS...: "runs/seconds" to the first ORACLE, or "-"
+cell() {
+	s=$1 v=$2 want=$3
+	shift 3
+	(cd "$tmp" && "$kvmsim" check -s "$s" -v "$v" --stop-on-first --allow-bounded "$@" \
+		>out 2>&1)
+	line=$(grep ' (mm-[0-9.]*, [a-z]*): ' "$tmp/out" | tail -1)
+	if awk 'NR == 2 { print $2 }' "$tmp/out" | grep -q "$want"; then
+		r=$(echo "$line" | sed -n 's/.* \([0-9]*\) runs,.*/\1/p')
+		ms=$(echo "$line" | sed -n 's/.* \([0-9]*\) ms$/\1/p')
+		awk -v r="$r" -v m="$ms" 'BEGIN { printf "%s/%.2fs", r, m / 1000 }'
+	else
+		printf '%s' "-"
+	fi
+}
+
+echo "kvmsim time to first finding: $(date -u +%Y-%m-%d), seed $seed, samples of at most $runs runs"
+echo "(runs/seconds to the first violation of the oracle; - : none found)"
+echo
+printf '%-16s %-26s %-15s %-15s %-15s %-15s %-15s %s\n' variant scenario oracle \
+	dpor pct-d1 pct-d2 pct-d3 random
+while read -r v s want; do
+	[ -n "$v" ] || continue
+	printf '%-16s %-26s %-15s' "$v" "$s" "$want"
+	printf ' %-15s' "$(cell "$s" "$v" "$want")"
+	for d in 1 2 3; do
+		printf ' %-15s' "$(cell "$s" "$v" "$want" --strategy pct --depth $d --runs "$runs" --seed "$seed")"
+	done
+	printf ' %s\n' "$(cell "$s" "$v" "$want" --strategy random --runs "$runs" --seed "$seed")"
+done <<EOF
+mut-no-retry fault-vs-munmap stale-spte
+mut-missing-put fault-vs-munmap audit
+mut-double-put fault-vs-munmap refcount
+mut-zap-skip d1-devdax-unbind-hang unbind-survivor
+v4.19 d1-devdax-unbind-hang hang
+v5.4-rc7 d1-devdax-unbind-hang hang
+v5.4 zero-page-refcount-leak audit
+EOF
