@@ -109,7 +109,9 @@ static void explore(const struct ks_program *p, enum ks_strategy strat,
 		    unsigned loop_bound, bool sections, struct outcome *o)
 {
 	struct ks_search_opts opts = {
-		.strategy = strat, .loop_bound = loop_bound, .max_runs = 500000,
+		/* DFS of a lock-heavy program can take 500,000 runs: fewer under Valgrind */
+		.strategy = strat, .loop_bound = loop_bound,
+		.max_runs = RUNNING_ON_VALGRIND ? 20000 : 500000,
 		.lock_sections = sections, .on_run = observe, .on_run_ctx = o,
 	};
 	size_t i;
