@@ -18,7 +18,7 @@
 enum ks_strategy {
 	KS_STRAT_DFS,		/* plain DFS, no reduction (the oracle for DPOR) */
 	KS_STRAT_DPOR,		/* source-set DPOR with sleep sets (default) */
-	KS_STRAT_BOUNDED,	/* iterative preemption bounding (later) */
+	KS_STRAT_BOUNDED,	/* iterative preemption bounding, up to .bound */
 	KS_STRAT_PCT,		/* PCT with depth d (random.c) */
 	KS_STRAT_RANDOM,	/* random walk (random.c) */
 	KS_STRAT_PORTFOLIO,	/* (later) */
@@ -67,7 +67,7 @@ struct ks_search_opts {
 	double max_seconds;		/* 0: unlimited; likewise */
 	bool stop_on_first;		/* stop at the first violating run */
 	uint64_t seed;
-	unsigned bound;			/* preemption bound (bounded) */
+	unsigned bound;			/* bounded: the last round's preemption bound */
 	unsigned depth;			/* PCT's depth d, up to KS_PCT_DEPTH_MAX; 0: 3 */
 	/*
 	 * DPOR, experimental: order two exclusive sections of a lock only when

@@ -15,7 +15,7 @@
 
 /* The strategies the engine implements today; the others are refused. */
 static const enum ks_strategy implemented[] = {
-	KS_STRAT_DPOR, KS_STRAT_DFS, KS_STRAT_PCT, KS_STRAT_RANDOM,
+	KS_STRAT_DPOR, KS_STRAT_DFS, KS_STRAT_BOUNDED, KS_STRAT_PCT, KS_STRAT_RANDOM,
 };
 
 struct check_cfg {
@@ -105,7 +105,7 @@ static int parse_strategy(const char *name, enum ks_strategy *out)
 			*out = (enum ks_strategy)s;
 			return 0;
 		}
-	cli_error("--strategy %s: not implemented yet (use dpor, dfs, pct or random)", name);
+	cli_error("--strategy %s: not implemented yet (use dpor, dfs, bounded, pct or random)", name);
 	return -1;
 }
 
@@ -303,6 +303,8 @@ static int parse_options(int argc, char **argv, struct check_cfg *cfg)
 		cli_error("--bound applies to --strategy bounded");
 		return -1;
 	}
+	if (cfg->opts.strategy == KS_STRAT_BOUNDED && !cfg->bound_set)
+		cfg->opts.bound = 2;
 	if (cfg->depth_set && cfg->opts.strategy != KS_STRAT_PCT) {
 		cli_error("--depth applies to --strategy pct");
 		return -1;
@@ -417,6 +419,7 @@ static int run_cell(const struct check_cfg *cfg, struct cli_cell *cell,
 	cell->era = cli_era_of(cell->variant, era_arg);
 	cell->default_era = cell->era == ks_era_get(cell->variant->default_era);
 	cell->strategy = ks_strategy_name(cfg->opts.strategy);
+	cell->bound = cfg->opts.bound;
 	if (ks_check_scenario(cell->scn, cell->variant, era_arg, &cfg->opts, &cell->res, err,
 			      sizeof(err))) {
 		cli_error("%s on %s: %s", cell->scn->name, cell->variant->name, err);

@@ -120,6 +120,7 @@ struct cli_cell {
 	const struct ks_era *era;		/* the era it ran on */
 	bool default_era;
 	const char *strategy;
+	unsigned bound;				/* --strategy bounded's preemption bound */
 	struct ks_search_result res;
 	const struct ks_scn_expect *expect;	/* NULL: none (or another era) */
 	bool match;				/* the verdict is the expected one */

@@ -26,7 +26,7 @@ static const char usage[] =
 	"      --load FILE.so        load out-of-tree variants (repeatable)\n"
 	"      --strategy S          dpor (default) | dfs | pct | random | bounded | portfolio\n"
 	"      --depth D             PCT's depth (default 3)\n"
-	"      --bound N             preemption bound for `bounded'\n"
+	"      --bound N             the last preemption bound of `bounded' (default 2)\n"
 	"      --loop-bound L        retry-loop bound (default 2)\n"
 	"      --seed N, --runs N, --time SECS\n"
 	"      --stop-on-first       stop a search at its first violation\n"

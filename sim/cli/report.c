@@ -52,6 +52,8 @@ static void bound_text(const struct cli_cell *c, char *buf, size_t len)
 	else if (!strcmp(b, "loop"))
 		snprintf(buf, len, "the retry-loop bound (%llu run%s rest on an await)",
 			 (unsigned long long)c->res.loop_cut, c->res.loop_cut == 1 ? "" : "s");
+	else if (!strcmp(b, "preemptions"))
+		snprintf(buf, len, "the preemption bound (--bound %u)", c->bound);
 	else if (!strcmp(b, "pct") || !strcmp(b, "random"))
 		snprintf(buf, len, "--strategy %s (a sample, not a proof)", b);
 	else if (!strcmp(b, "lock-sections"))

@@ -167,3 +167,86 @@ const struct ks_strategy_ops ks_dpor_ops = {
 	.stepped = ks_dpor_stepped,
 	.end_run = ks_dpor_end_run,
 };
+
+/* ---- iterative preemption bounding -------------------------------------- */
+
+/*
+ * DPOR over the runs with at most b preemptions (switches away from an
+ * enabled thread), for b = 0, 1, ... up to .bound: the runs with the fewest
+ * preemptions come first, so a counterexample found is among the simplest
+ * (Musuvathi and Qadeer, PLDI 2007).  A backtrack point, or a first choice,
+ * that would preempt past b is not taken, and the round is marked cut; each
+ * round starts over (its runs are made again in the next; classes count
+ * once).  The search is complete only when a round cut nothing, and is then
+ * plain DPOR.  A cut round does not claim to have covered every run within
+ * b preemptions: DPOR's races can be found only by runs the bound keeps out
+ * (Coons, Musuvathi and McKinley, OOPSLA 2013), so it is bounded, no more.
+ */
+static bool ks_would_preempt(const struct ks_search *s, uint32_t d, int tid)
+{
+	return d && tid != s->dec[d - 1] && (s->en[d] & KS_BIT(s->dec[d - 1])) &&
+	       s->preempt[d] >= s->pbound;
+}
+
+static int ks_bounded_init(struct ks_search *s)
+{
+	s->pbound = 0;
+	s->pbound_cut = false;
+	return ks_dpor_init(s);
+}
+
+static bool ks_bounded_next(struct ks_search *s)
+{
+	struct ks_tree *t = &s->tree;
+	uint32_t i, cand;
+
+	if (!t->started)
+		return ks_explore_next(s);
+	for (;;) {
+		for (i = s->depth; i-- > 0;) {
+			cand = t->backtrack[i] & ~t->done[i] & ~t->sleep[i];
+			while (cand) {
+				int tid = __builtin_ctz(cand);
+
+				cand &= cand - 1;
+				t->done[i] |= KS_BIT(tid);
+				if (ks_would_preempt(s, i, tid)) {
+					s->pbound_cut = true;
+					continue;
+				}
+				s->dec[i] = (uint8_t)tid;
+				s->replay = i;
+				s->forced = i + 1;
+				return true;
+			}
+		}
+		if (!s->pbound_cut || s->pbound >= s->opts.bound)
+			return false;
+		s->pbound++;		/* the next round */
+		s->pbound_cut = false;
+		t->started = false;
+		t->sleep[0] = 0;
+		return ks_explore_next(s);
+	}
+}
+
+static int ks_bounded_choose(struct ks_search *s, uint32_t d, uint32_t en)
+{
+	int tid = ks_dpor_choose(s, d, en);
+
+	if (tid >= 0 && ks_would_preempt(s, d, tid)) {
+		s->pbound_cut = true;	/* only a preemption is awake here */
+		return -1;
+	}
+	return tid;
+}
+
+const struct ks_strategy_ops ks_bounded_ops = {
+	.exhaustive = true,
+	.clocks = true,
+	.init = ks_bounded_init,
+	.next_run = ks_bounded_next,
+	.choose = ks_bounded_choose,
+	.stepped = ks_dpor_stepped,
+	.end_run = ks_dpor_end_run,
+};

@@ -26,6 +26,7 @@ static const char *const ks_strategy_names[KS_STRAT_NR] = {
 static const struct ks_strategy_ops *const ks_strategies[KS_STRAT_NR] = {
 	[KS_STRAT_DFS] = &ks_dfs_ops,
 	[KS_STRAT_DPOR] = &ks_dpor_ops,
+	[KS_STRAT_BOUNDED] = &ks_bounded_ops,
 	[KS_STRAT_PCT] = &ks_pct_ops,
 	[KS_STRAT_RANDOM] = &ks_random_ops,
 };
@@ -471,6 +472,8 @@ static const char *ks_search_bound(const struct ks_search *s, const char *stoppe
 		return "steps";
 	if (res->loop_cut)
 		return "loop";
+	if (s->pbound_cut)
+		return "preemptions";
 	if (s->hb.sections)
 		return "lock-sections";	/* not shown sound: no proof */
 	return NULL;

@@ -156,7 +156,8 @@ struct ks_strategy_ops {
 	void (*fini)(struct ks_search *s);
 };
 
-extern const struct ks_strategy_ops ks_dfs_ops, ks_dpor_ops, ks_random_ops, ks_pct_ops;
+extern const struct ks_strategy_ops ks_dfs_ops, ks_dpor_ops, ks_bounded_ops, ks_random_ops,
+	ks_pct_ops;
 
 /* Runs of a random or PCT search given neither --runs nor --time. */
 #define KS_SAMPLE_RUNS 1000
@@ -193,6 +194,9 @@ struct ks_search {
 	struct ks_hb hb;
 	struct ks_tree tree;
 	struct ks_sample sample;
+	/* Preemption bounding: this round's bound, and whether it kept a thread out. */
+	unsigned pbound;
+	bool pbound_cut;
 	/* The current run, per node. */
 	uint8_t *dec;		/* decisions */
 	uint32_t *en;		/* enabled threads */

@@ -37,6 +37,11 @@ expect_status "the complete search: exit 0" 0 "$KVMSIM" check -s ./bounded.scn -
 expect_status "--lock-sections: an expected ok is inconclusive" 1 "$KVMSIM" check -s ./bounded.scn -v v5.4 --lock-sections
 expect_line out "--lock-sections names itself the bound" "bounded by --lock-sections (a reduction not yet shown sound)"
 expect_status "--lock-sections --allow-bounded" 0 "$KVMSIM" check -s ./bounded.scn -v v5.4 --lock-sections --allow-bounded
+# Preemption bounding: complete only if no round was cut.
+expect_status "--strategy bounded --bound 0: cut, inconclusive" 1 "$KVMSIM" check -s ./bounded.scn -v v5.4 --strategy bounded --bound 0
+expect_line out "the bound is named" "bounded by the preemption bound (--bound 0)"
+expect_status "--strategy bounded --bound 8: complete" 0 "$KVMSIM" check -s ./bounded.scn -v v5.4 --strategy bounded --bound 8
+
 # Sampling strategies: a sample, never a proof; deterministic from --seed.
 expect_status "--strategy pct finds the hang" 0 "$KVMSIM" check -s d1-devdax-unbind-hang -v v5.4-rc7 --strategy pct --runs 100 --seed 3
 expect_line out "pct says it is a sample" "bounded by --strategy pct (a sample, not a proof), 100 runs"

@@ -111,7 +111,7 @@ static void explore(const struct ks_program *p, enum ks_strategy strat,
 	struct ks_search_opts opts = {
 		/* DFS of a lock-heavy program can take 500,000 runs: fewer under Valgrind */
 		.strategy = strat, .loop_bound = loop_bound,
-		.max_runs = RUNNING_ON_VALGRIND ? 20000 : 500000,
+		.max_runs = RUNNING_ON_VALGRIND ? 20000 : 500000, .bound = 64,
 		.lock_sections = sections, .on_run = observe, .on_run_ctx = o,
 	};
 	size_t i;
@@ -246,6 +246,31 @@ START_TEST(test_dpor_lock_programs_agree_with_dfs)
 END_TEST
 
 /*
+ * Preemption bounding with a bound no run of these programs reaches is
+ * plain DPOR: complete, the same final states and classes as DFS.
+ */
+START_TEST(test_bounded_agrees_with_dfs)
+{
+	struct synth_rprog rp;
+	struct ks_program p;
+	struct outcome dfs, b;
+	unsigned loop_bound = 1 + (unsigned)_i % 3;
+
+	synth_random(&rp, (uint64_t)_i, program_ops(_i, true));
+	p = synth_program(&rp);
+	explore(&p, KS_STRAT_DFS, loop_bound, false, &dfs);
+	explore(&p, KS_STRAT_BOUNDED, loop_bound, false, &b);
+	ck_assert_msg(b.res.complete, "seed %d: bounded by %s", _i,
+		      b.res.bounded_by ? b.res.bounded_by : "?");
+	ck_assert(set_agree(&dfs.states, &b.states, dfs.res.complete));
+	ck_assert(set_agree(&dfs.findings, &b.findings, dfs.res.complete));
+	ck_assert(set_agree(&dfs.classes, &b.classes, dfs.res.complete));
+	outcome_free(&dfs);
+	outcome_free(&b);
+}
+END_TEST
+
+/*
  * Expect DPOR's redundancy, (terminal + hang + sleep-blocked) / classes, over
  * the first 100 random programs together to stay under 1.2.
  */
@@ -281,6 +306,7 @@ static Suite *dpor_suite(void)
 	tcase_add_loop_test(tc, test_dpor_agrees_with_dfs, 0, nprograms());
 	tcase_add_loop_test(tc, test_dpor_sections_agree_with_dfs, 0, nprograms());
 	tcase_add_loop_test(tc, test_dpor_lock_programs_agree_with_dfs, 0, nprograms());
+	tcase_add_loop_test(tc, test_bounded_agrees_with_dfs, 0, nprograms() / 3);
 	tcase_add_test(tc, test_dpor_redundancy);
 	suite_add_tcase(s, tc);
 	return s;

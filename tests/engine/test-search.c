@@ -296,7 +296,7 @@ END_TEST
 /* Expect a strategy that is not written yet to be refused with a reason. */
 START_TEST(test_unknown_strategy)
 {
-	struct ks_search_opts o = { .strategy = KS_STRAT_BOUNDED };
+	struct ks_search_opts o = { .strategy = KS_STRAT_PORTFOLIO };
 	struct ks_search_result res;
 
 	ck_assert_int_eq(ks_search(&synth_lost_update, &o, &res), -1);
@@ -304,6 +304,37 @@ START_TEST(test_unknown_strategy)
 	ck_assert_str_eq(ks_strategy_name(KS_STRAT_DPOR), "dpor");
 	ck_assert_int_eq(ks_strategy_lookup("dfs"), KS_STRAT_DFS);
 	ck_assert_int_eq(ks_strategy_lookup("nope"), -1);
+}
+END_TEST
+
+/*
+ * Iterative preemption bounding: the mailbox's empty-message needs two
+ * preemptions, so bound 1 misses it and says the bound cut runs, bound 2
+ * finds it; a bound past what any run needs is plain DPOR, complete, with
+ * DPOR's classes.
+ */
+START_TEST(test_preemption_bounding)
+{
+	struct ks_search_result res, dpor;
+	struct ks_search_opts o = { .strategy = KS_STRAT_BOUNDED, .bound = 1 };
+
+	ck_assert_int_eq(ks_search(&synth_mailbox, &o, &res), 0);
+	ck_assert_ptr_null(finding(&res, "empty-message"));
+	ck_assert(!res.complete);
+	ck_assert_str_eq(res.bounded_by, "preemptions");
+	ks_search_result_free(&res);
+	o.bound = 2;
+	ck_assert_int_eq(ks_search(&synth_mailbox, &o, &res), 0);
+	ck_assert_ptr_nonnull(finding(&res, "empty-message"));
+	ck_assert_uint_ge(finding(&res, "empty-message")->preemptions, 2);
+	ks_search_result_free(&res);
+	o.bound = 20;
+	ck_assert_int_eq(ks_search(&synth_mailbox, &o, &res), 0);
+	search(&synth_mailbox, KS_STRAT_DPOR, &dpor);
+	ck_assert(res.complete);
+	ck_assert_uint_eq(res.classes, dpor.classes);
+	ks_search_result_free(&res);
+	ks_search_result_free(&dpor);
 }
 END_TEST
 
@@ -490,6 +521,7 @@ static Suite *search_suite(void)
 	tcase_add_test(tc, test_independent_threads_one_run);
 	tcase_add_test(tc, test_commuting_increments);
 	tcase_add_test(tc, test_unknown_strategy);
+	tcase_add_test(tc, test_preemption_bounding);
 	tcase_add_test(tc, test_sampling_deterministic);
 	tcase_add_test(tc, test_pct_depth);
 	suite_add_tcase(s, tc);
