@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -211,11 +212,20 @@ static const char *scn_arg(const struct ks_scenario *scn)
 	return strcmp(installed, scn->path) ? scn->path : scn->name;
 }
 
+/* The command that replays @token of cell @c. */
+static void replay_command(const struct cli_cell *c, const char *token, struct ks_buf *b)
+{
+	ks_buf_printf(b, "kvmsim replay -s %s -v %s%s%s %s", scn_arg(c->scn), c->variant->name,
+		      c->default_era ? "" : " --era ", c->default_era ? "" : c->era->name, token);
+}
+
 static void print_replay_hint(FILE *f, const struct cli_cell *c, const char *token)
 {
-	fprintf(f, "  replay: kvmsim replay -s %s -v %s%s%s %s\n", scn_arg(c->scn),
-		c->variant->name, c->default_era ? "" : " --era ",
-		c->default_era ? "" : c->era->name, token);
+	struct ks_buf b = { 0 };
+
+	replay_command(c, token, &b);
+	fprintf(f, "  replay: %s\n", b.s);
+	ks_buf_free(&b);
 }
 
 /* How many findings of @c before @k have the oracle of finding @k. */
@@ -446,13 +456,39 @@ static bool junit_failed(const struct cli_cell *c)
 }
 
 /* One testsuite per scenario, one testcase per variant. */
+/* The body of a failure: each finding, its token and the command that replays it. */
+static void junit_findings(FILE *f, const struct cli_cell *c)
+{
+	size_t k;
+
+	for (k = 0; k < c->res.nfindings; k++) {
+		const struct ks_finding *fd = &c->res.findings[k];
+		struct ks_buf b = { 0 };
+
+		ks_buf_printf(&b, "%s%s: %s\n  token: %s\n  replay: ", k ? "" : "\n", fd->oracle,
+			      fd->message, fd->token);
+		replay_command(c, fd->token, &b);
+		ks_buf_printf(&b, "\n");
+		xml_str(f, b.s);
+		ks_buf_free(&b);
+	}
+}
+
+/*
+ * Written to PATH.tmp and renamed over PATH: a reader (a CI job, a crashed
+ * run) sees the old report or the whole new one, never half of it.
+ */
 int cli_report_junit(const char *path, const struct cli_report *rep)
 {
-	FILE *f = fopen(path, "w");
+	struct ks_buf tmp = { 0 };
+	FILE *f;
 	size_t s, v, failures = 0;
 
+	ks_buf_printf(&tmp, "%s.tmp", path);
+	f = fopen(tmp.s, "w");
 	if (!f) {
 		cli_error("--junit %s: %s", path, strerror(errno));
+		ks_buf_free(&tmp);
 		return -1;
 	}
 	for (s = 0; s < rep->nscn * rep->nvar; s++)
@@ -499,15 +535,27 @@ int cli_report_junit(const char *path, const struct cli_report *rep)
 			}
 			fprintf(f, ">\n      <failure message=\"");
 			xml_str(f, msg);
-			fprintf(f, "\"/>\n    </testcase>\n");
+			fprintf(f, "\">");
+			junit_findings(f, c);
+			fprintf(f, "</failure>\n");
+			if (!c->res.complete) {
+				bound_text(c, want, sizeof(want));
+				fprintf(f, "      <system-out>bounded by ");
+				xml_str(f, want);
+				fprintf(f, "</system-out>\n");
+			}
+			fprintf(f, "    </testcase>\n");
 		}
 		fprintf(f, "  </testsuite>\n");
 	}
 	fprintf(f, "</testsuites>\n");
-	if (fclose(f)) {
+	if (fclose(f) || rename(tmp.s, path)) {
 		cli_error("--junit %s: %s", path, strerror(errno));
+		unlink(tmp.s);
+		ks_buf_free(&tmp);
 		return -1;
 	}
+	ks_buf_free(&tmp);
 	return 0;
 }
 

@@ -21,7 +21,7 @@ expect_status "a variant without expectation: exit 0" 0 "$KVMSIM" check -s ./wro
 
 expect_status "--junit" 1 "$KVMSIM" check -s ./wrong.scn -s ./ok.scn -v v5.4 --junit junit.xml
 expect_line junit.xml "JUnit counts the failure" '<testsuites name="kvmsim" tests="2" failures="1">'
-expect_line junit.xml "JUnit names the failure" '<failure message="verdict ok, expected hang"/>'
+expect_line junit.xml "JUnit names the failure" '<failure message="verdict ok, expected hang">'
 
 # A bounded search is not a proof of ok (issue 7.8).
 write_two_faults bounded.scn "expect v5.4 ok"
@@ -31,7 +31,8 @@ expect_line out "the reason names the bound" "ok is inconclusive: the search was
 expect_line out "the statistics name the bound" "bounded by --runs, 1 runs"
 expect_status "--allow-bounded accepts it" 0 "$KVMSIM" check -s ./bounded.scn -v v5.4 --runs 1 --allow-bounded
 expect_status "--junit: an inconclusive ok is a failure" 1 "$KVMSIM" check -s ./bounded.scn -v v5.4 --runs 1 --junit bj.xml
-expect_line bj.xml "JUnit names the bound" '<failure message="verdict ok is inconclusive: bounded by --runs"/>'
+expect_line bj.xml "JUnit names the bound" '<failure message="verdict ok is inconclusive: bounded by --runs">'
+expect_line bj.xml "JUnit marks the bounded search" '<system-out>bounded by --runs</system-out>'
 expect_status "the complete search: exit 0" 0 "$KVMSIM" check -s ./bounded.scn -v v5.4
 # The experimental lock-section reduction proves nothing: never complete.
 expect_status "--lock-sections: an expected ok is inconclusive" 1 "$KVMSIM" check -s ./bounded.scn -v v5.4 --lock-sections
@@ -52,7 +53,10 @@ expect_status "--lock-sections still finds the hang" 0 "$KVMSIM" check -s d1-dev
 # Findings on a variant without an expectation: listed, and failures in JUnit.
 expect_status "a mutant without expectation: exit 0" 0 "$KVMSIM" check -s ./ok.scn -v mut-missing-put --junit mj.xml
 expect_line out "the findings are listed" "ok on mut-missing-put (mm-5.2): audit, and the scenario has no expectation for it"
-expect_line mj.xml "JUnit fails it" '<failure message="verdict audit with no expectation"/>'
+expect_line mj.xml "JUnit fails it" '<failure message="verdict audit with no expectation">'
+expect_line mj.xml "JUnit carries the token" '  token: ks1:dpor:'
+expect_line mj.xml "JUnit carries the replay command" '  replay: kvmsim replay -s ./ok.scn -v mut-missing-put ks1:dpor:'
+if [ ! -e mj.xml.tmp ]; then ok "JUnit leaves no temporary file"; else not_ok "JUnit leaves no temporary file"; fi
 
 # A mutant that leaks a reference: a violation, its trace, its token file.
 expect_status "--json, a mutant" 0 "$KVMSIM" check -s ./ok.scn -v mut-missing-put --json
