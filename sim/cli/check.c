@@ -29,13 +29,14 @@ struct check_cfg {
 	struct ks_search_opts opts;
 	unsigned int jobs;
 	bool json, quiet, allow_bounded;
+	enum cli_trace_mode trace;
 	const char *junit;
 };
 
 enum {
 	OPT_ERA = 256, OPT_LOAD, OPT_STRATEGY, OPT_BOUND, OPT_LOOP_BOUND, OPT_SEED,
 	OPT_RUNS, OPT_TIME, OPT_STOP, OPT_SHARD, OPT_JOBS, OPT_JSON, OPT_JUNIT, OPT_HTML,
-	OPT_ALLOW_BOUNDED, OPT_LOCK_SECTIONS, OPT_DEPTH,
+	OPT_ALLOW_BOUNDED, OPT_LOCK_SECTIONS, OPT_DEPTH, OPT_TRACE,
 };
 
 static const struct option check_options[] = {
@@ -56,6 +57,7 @@ static const struct option check_options[] = {
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "trace", required_argument, NULL, OPT_TRACE },
 	{ "junit", required_argument, NULL, OPT_JUNIT },
 	{ "html", required_argument, NULL, OPT_HTML },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -195,6 +197,18 @@ static int parse_options(int argc, char **argv, struct check_cfg *cfg)
 				return -1;
 			cfg->opts.bound = (unsigned int)v;
 			cfg->bound_set = true;
+			break;
+		case OPT_TRACE:
+			if (!strcmp(optarg, "none")) {
+				cfg->trace = CLI_TRACE_NONE;
+			} else if (!strcmp(optarg, "first")) {
+				cfg->trace = CLI_TRACE_FIRST;
+			} else if (!strcmp(optarg, "all")) {
+				cfg->trace = CLI_TRACE_ALL;
+			} else {
+				cli_error("--trace: '%s' is not none, first or all", optarg);
+				return -1;
+			}
 			break;
 		case OPT_DEPTH:
 			if (parse_num("--depth", optarg, KS_PCT_DEPTH_MAX, &v))
@@ -471,6 +485,7 @@ int cli_check(int argc, char **argv)
 	rep.nvar = nvar;
 	rep.quiet = cfg.quiet;
 	rep.allow_bounded = cfg.allow_bounded;
+	rep.trace = cfg.trace;
 	rep.cells = calloc(nscn * nvar, sizeof(*rep.cells));
 	if (!rep.cells)
 		goto out;

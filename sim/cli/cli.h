@@ -134,11 +134,19 @@ struct cli_cell {
 	char *token_file;			/* where the tokens went, or NULL */
 };
 
+/* How many traces --json carries (--trace). */
+enum cli_trace_mode {
+	CLI_TRACE_FIRST,	/* the first finding of each oracle in a cell (default) */
+	CLI_TRACE_NONE,
+	CLI_TRACE_ALL,
+};
+
 struct cli_report {
 	struct cli_cell *cells;			/* scenario-major */
 	size_t nscn, nvar;
 	bool quiet;
 	bool allow_bounded;
+	enum cli_trace_mode trace;
 };
 
 /* Whether @c counts as a failure: a verdict that differs, or an inconclusive ok. */

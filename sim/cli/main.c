@@ -34,6 +34,7 @@ static const char usage[] =
 	"      --lock-sections       DPOR: experimental lock-section reduction (bounded)\n"
 	"      --shard i/n, --jobs N\n"
 	"      --json                results as JSON on stdout\n"
+	"      --trace none|first|all  traces in the JSON (default: the first per oracle)\n"
 	"      --junit FILE, --html FILE\n"
 	"  -q, --quiet               print only the verdicts that differ from expectations\n"
 	"\n"

@@ -319,7 +319,7 @@ static void json_trace(struct cli_json *j, const struct cli_trace *t)
 	cli_json_end(j, ']');
 }
 
-static void json_cell(struct cli_json *j, const struct cli_cell *c)
+static void json_cell(struct cli_json *j, const struct cli_cell *c, enum cli_trace_mode trace)
 {
 	size_t k;
 
@@ -379,7 +379,11 @@ static void json_cell(struct cli_json *j, const struct cli_cell *c)
 		cli_json_key(j, "token");
 		cli_json_str(j, fd->token ? fd->token : "");
 		cli_json_key(j, "trace");
-		json_trace(j, c->traces ? &c->traces[k] : NULL);
+		if (trace == CLI_TRACE_ALL ||
+		    (trace == CLI_TRACE_FIRST && !earlier_of_oracle(c, k)))
+			json_trace(j, c->traces ? &c->traces[k] : NULL);
+		else
+			cli_json_null(j);
 		cli_json_end(j, '}');
 	}
 	cli_json_end(j, ']');
@@ -415,7 +419,7 @@ void cli_report_json(FILE *f, const struct cli_report *rep)
 	cli_json_begin(&j, '[');
 	for (i = 0; i < rep->nscn * rep->nvar; i++) {
 		cli_json_newline(&j);
-		json_cell(&j, &rep->cells[i]);
+		json_cell(&j, &rep->cells[i], rep->trace);
 	}
 	cli_json_end(&j, ']');
 	cli_json_end(&j, '}');

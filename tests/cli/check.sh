@@ -66,6 +66,10 @@ expect_status "--json, expected verdicts" 0 "$KVMSIM" check -s ./ok.scn -v v5.4 
 cp out ok.json
 expect_status "--json --runs 1: a bounded search" 0 "$KVMSIM" check -s ./wrong.scn -v v5.4-rc7 --json --runs 1
 cp out bounded.json
+for t in none first all; do
+	expect_status "--json --trace $t" 0 "$KVMSIM" check -s d1-devdax-unbind-hang -v mut-zap-skip --json --trace $t
+	cp out trace-$t.json
+done
 
 if have_python; then
 	cat >shape.py <<'PY'
@@ -76,7 +80,7 @@ KEYS = ["scenario", "variant", "era", "strategy", "verdict", "expected", "match"
 	"violations", "notes"]
 ROW = ["step", "thread", "function", "object", "before", "after"]
 
-def check(path, want):
+def check(path, want, trace="first"):
 	doc = json.load(open(path))
 	assert list(doc) == ["results"], list(doc)
 	(r,) = doc["results"]
@@ -84,9 +88,15 @@ def check(path, want):
 	for k in ("runs", "classes", "sleep_blocked", "cut", "steps", "elapsed_ms"):
 		assert isinstance(r[k], int) and r[k] >= 0, k
 	assert r["verdict"] == sorted(set(r["verdict"]))
+	seen = set()
 	for v in r["violations"]:
 		assert list(v) == ["oracle", "message", "token", "trace"], list(v)
 		assert v["oracle"] in r["verdict"] and v["token"].strip() == v["token"] != ""
+		has = trace == "all" or (trace == "first" and v["oracle"] not in seen)
+		seen.add(v["oracle"])
+		if not has:
+			assert v["trace"] is None, (trace, v["oracle"])
+			continue
 		assert v["trace"] and all(list(row) == ROW for row in v["trace"])
 		assert all(isinstance(row["step"], int) for row in v["trace"])
 	for k, val in want.items():
@@ -98,6 +108,9 @@ check("ok.json", {"variant": "v5.4", "era": "mm-5.2", "strategy": "dpor", "verdi
 check("mutant.json", {"variant": "mut-missing-put", "verdict": ["audit"], "expected": None,
 		      "match": None})
 check("bounded.json", {"complete": False, "bounded_by": "runs", "runs": 1, "expected": None})
+for t in ("none", "first", "all"):
+	check("trace-%s.json" % t, {"variant": "mut-zap-skip"}, t)
+assert len(json.load(open("trace-all.json"))["results"][0]["violations"]) > 2
 PY
 	if python3 shape.py >py.out 2>&1; then
 		ok "the JSON has the fields and types of docs/cli.md"

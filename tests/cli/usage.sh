@@ -19,6 +19,7 @@ expect_error "a strategy not implemented yet" "not implemented yet" \
 	"$KVMSIM" check --strategy portfolio
 expect_error "--depth without pct" "--depth applies to --strategy pct" \
 	"$KVMSIM" check --depth 2
+expect_error "a bad --trace" "--trace: 'some' is not none, first or all" "$KVMSIM" check --trace some
 expect_error "a PCT depth of 0" "--depth: must be 1 or more" "$KVMSIM" check --strategy pct --depth 0
 expect_error "an unknown strategy" "did you mean 'dpor'?" "$KVMSIM" check --strategy dpr
 expect_error "--html is not implemented yet" "not implemented yet" "$KVMSIM" check --html x.html
