@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `kvmsim list variants|mutants|scenarios|oracles|eras`: one name per line,
- * no header, a short description after a tab.
+ * `kvmsim list [--json] variants|mutants|scenarios|oracles|eras`: one name
+ * per line, no header, a short description after a tab; or, with --json,
+ * {"WHAT": [{"name": ..., "description": ...}, ...]} (a mutant also names
+ * the oracle that catches it).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,31 @@
 
 static const char *const what[] = { "variants", "mutants", "scenarios", "oracles", "eras" };
 
+static struct cli_json *list_json;	/* --json: the writer, else NULL */
+
+/* One entry of the list; @catches only for a mutant. */
+static void item(const char *name, const char *desc, const char *catches)
+{
+	desc = desc ? desc : "";
+	if (!list_json) {
+		if (catches)
+			printf("%s\tcaught by %s: %s\n", name, catches, desc);
+		else
+			printf("%s\t%s\n", name, desc);
+		return;
+	}
+	cli_json_begin(list_json, '{');
+	cli_json_key(list_json, "name");
+	cli_json_str(list_json, name);
+	cli_json_key(list_json, "description");
+	cli_json_str(list_json, desc);
+	if (catches) {
+		cli_json_key(list_json, "catches");
+		cli_json_str(list_json, catches);
+	}
+	cli_json_end(list_json, '}');
+}
+
 static void list_variants(bool mutants)
 {
 	size_t i;
@@ -18,13 +45,8 @@ static void list_variants(bool mutants)
 	for (i = 0; i < ks_variant_count(); i++) {
 		const struct ks_variant *v = ks_variant_at(i);
 
-		if (v->mutant != mutants)
-			continue;
-		if (mutants)
-			printf("%s\tcaught by %s: %s\n", v->name, v->catches ? v->catches : "?",
-			       v->summary ? v->summary : "");
-		else
-			printf("%s\t%s\n", v->name, v->summary ? v->summary : "");
+		if (v->mutant == mutants)
+			item(v->name, v->summary, mutants ? (v->catches ? v->catches : "?") : NULL);
 	}
 }
 
@@ -42,27 +64,20 @@ static int list_scenarios(void)
 			ret = CLI_BAD;
 			continue;
 		}
-		printf("%s\t%.*s\n", names[i], (int)strcspn(scn->header, "\n"), scn->header);
+		char desc[512];
+
+		snprintf(desc, sizeof(desc), "%.*s", (int)strcspn(scn->header, "\n"), scn->header);
+		item(names[i], desc, NULL);
 		ks_scenario_free(scn);
 	}
 	cli_names_free(names, n);
 	return ret;
 }
 
-int cli_list(int argc, char **argv)
+static int list_what(int k)
 {
-	struct ks_spell sp;
-	const char *best;
 	size_t i;
-	int k;
 
-	if (argc != 2) {
-		cli_error("list: %s (kvmsim list variants|mutants|scenarios|oracles|eras)",
-			  argc < 2 ? "what to list?" : "one thing at a time");
-		return CLI_BAD;
-	}
-	for (k = 0; k < 5 && strcmp(argv[1], what[k]); k++)
-		;
 	switch (k) {
 	case 0:
 	case 1:
@@ -72,16 +87,51 @@ int cli_list(int argc, char **argv)
 		return list_scenarios();
 	case 3:
 		for (i = 0; i < ks_oracle_count(); i++)
-			printf("%s\t%s\n", ks_oracle_at(i)->name,
-			       ks_oracle_at(i)->summary ? ks_oracle_at(i)->summary : "");
+			item(ks_oracle_at(i)->name, ks_oracle_at(i)->summary, NULL);
 		return CLI_OK;
-	case 4:
+	default:
 		for (i = 0; i < KS_ERA_NR; i++) {
 			const struct ks_era *era = ks_era_get((enum ks_era_id)i);
 
-			printf("%s\t%s\n", era->name, era->summary ? era->summary : "");
+			item(era->name, era->summary, NULL);
 		}
 		return CLI_OK;
+	}
+}
+
+int cli_list(int argc, char **argv)
+{
+	struct ks_spell sp;
+	struct cli_json j;
+	const char *best;
+	bool json = argc > 1 && !strcmp(argv[1], "--json");
+	int k, ret;
+
+	if (json) {
+		argc--;
+		argv++;
+	}
+	if (argc != 2) {
+		cli_error("list: %s (kvmsim list variants|mutants|scenarios|oracles|eras)",
+			  argc < 2 ? "what to list?" : "one thing at a time");
+		return CLI_BAD;
+	}
+	for (k = 0; k < 5 && strcmp(argv[1], what[k]); k++)
+		;
+	if (k < 5) {
+		if (!json)
+			return list_what(k);
+		cli_json_init(&j, stdout);
+		list_json = &j;
+		cli_json_begin(&j, '{');
+		cli_json_key(&j, what[k]);
+		cli_json_begin(&j, '[');
+		ret = list_what(k);
+		cli_json_end(&j, ']');
+		cli_json_end(&j, '}');
+		cli_json_newline(&j);
+		list_json = NULL;
+		return ret;
 	}
 	ks_spell_init(&sp, argv[1]);
 	for (k = 0; k < 5; k++)

@@ -14,7 +14,7 @@
 static const char usage[] =
 	"usage: kvmsim [check] [options]           run scenarios against variants\n"
 	"       kvmsim replay [-s SCN] [-v V] [--era ERA] [--json] TOKEN|FILE\n"
-	"       kvmsim list variants|mutants|scenarios|oracles|eras\n"
+	"       kvmsim list [--json] variants|mutants|scenarios|oracles|eras\n"
 	"       kvmsim diff [-s SCN]... A B         what changed from variant A to B\n"
 	"       kvmsim table [--variants A,B,...] [--format text|markdown|json]\n"
 	"       kvmsim merge FILE...                merge the JSON results of shards\n"

@@ -19,6 +19,8 @@ expect_error "a strategy not implemented yet" "not implemented yet" \
 	"$KVMSIM" check --strategy portfolio
 expect_error "--depth without pct" "--depth applies to --strategy pct" \
 	"$KVMSIM" check --depth 2
+expect_status "list --json mutants" 0 "$KVMSIM" list --json mutants
+expect_line out "list --json names each mutant and its oracle" '{"name": "mut-no-retry", "description": "mmu_notifier_retry() never retries", "catches": "stale-spte"}'
 expect_error "a bad --trace" "--trace: 'some' is not none, first or all" "$KVMSIM" check --trace some
 expect_error "a PCT depth of 0" "--depth: must be 1 or more" "$KVMSIM" check --strategy pct --depth 0
 expect_error "an unknown strategy" "did you mean 'dpor'?" "$KVMSIM" check --strategy dpr
