@@ -87,10 +87,15 @@ struct shipped_case {
 static struct shipped_case *shipped;
 static int nshipped;
 
-/* Searches too long for memcheck's slowdown: the plain build runs them. */
+/*
+ * Searches too long for memcheck's slowdown (fault-vs-thp-split's budget is
+ * 3,000 runs of ~5,000 steps, minutes each under memcheck): the plain and
+ * the sanitizer builds run them.
+ */
 static bool too_slow_for_memcheck(const struct shipped_case *c)
 {
-	return !strcmp(c->scenario, "d1-devdax-unbind-hang") && !strcmp(c->variant, "v5.4");
+	return (!strcmp(c->scenario, "d1-devdax-unbind-hang") && !strcmp(c->variant, "v5.4")) ||
+	       !strcmp(c->scenario, "fault-vs-thp-split");
 }
 
 START_TEST(test_shipped_verdicts)
