@@ -68,6 +68,11 @@ struct ks_search_opts {
 	bool stop_on_first;		/* stop at the first violating run */
 	uint64_t seed;
 	unsigned bound;			/* bounded: the last round's preemption bound */
+	/*
+	 * Shrink each finding's run before it is reported: fewer preemptions,
+	 * then fewer steps, the same finding (search.c "shrinking").
+	 */
+	bool shrink;
 	unsigned depth;			/* PCT's depth d, up to KS_PCT_DEPTH_MAX; 0: 3 */
 	/*
 	 * DPOR, experimental: order two exclusive sections of a lock only when
@@ -98,6 +103,9 @@ struct ks_finding {
 	bool nondeterministic;		/* the second replay's trace hash differed */
 	uint32_t steps;			/* of the run that showed it */
 	unsigned preemptions;
+	/* Before shrinking (.shrink), and the candidate runs it took. */
+	uint32_t shrunk_from_steps;
+	unsigned shrunk_from_preemptions, shrink_runs;
 };
 
 struct ks_search_result {

@@ -36,7 +36,7 @@ struct check_cfg {
 enum {
 	OPT_ERA = 256, OPT_LOAD, OPT_STRATEGY, OPT_BOUND, OPT_LOOP_BOUND, OPT_SEED,
 	OPT_RUNS, OPT_TIME, OPT_STOP, OPT_SHARD, OPT_JOBS, OPT_JSON, OPT_JUNIT, OPT_HTML,
-	OPT_ALLOW_BOUNDED, OPT_LOCK_SECTIONS, OPT_DEPTH, OPT_TRACE,
+	OPT_ALLOW_BOUNDED, OPT_LOCK_SECTIONS, OPT_DEPTH, OPT_TRACE, OPT_NO_SHRINK,
 };
 
 static const struct option check_options[] = {
@@ -58,6 +58,7 @@ static const struct option check_options[] = {
 	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "trace", required_argument, NULL, OPT_TRACE },
+	{ "no-shrink", no_argument, NULL, OPT_NO_SHRINK },
 	{ "junit", required_argument, NULL, OPT_JUNIT },
 	{ "html", required_argument, NULL, OPT_HTML },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -166,6 +167,7 @@ static int parse_options(int argc, char **argv, struct check_cfg *cfg)
 	int c;
 
 	cfg->opts.strategy = KS_STRAT_DPOR;
+	cfg->opts.shrink = true;
 	cfg->opts.loop_bound = 2;
 	cfg->jobs = 1;
 	opterr = 0;
@@ -197,6 +199,9 @@ static int parse_options(int argc, char **argv, struct check_cfg *cfg)
 				return -1;
 			cfg->opts.bound = (unsigned int)v;
 			cfg->bound_set = true;
+			break;
+		case OPT_NO_SHRINK:
+			cfg->opts.shrink = false;
 			break;
 		case OPT_TRACE:
 			if (!strcmp(optarg, "none")) {

@@ -30,6 +30,7 @@ static const char usage[] =
 	"      --loop-bound L        retry-loop bound (default 2)\n"
 	"      --seed N, --runs N, --time SECS\n"
 	"      --stop-on-first       stop a search at its first violation\n"
+	"      --no-shrink           show counterexamples as found, not shrunk\n"
 	"      --allow-bounded       an expected ok may rest on a bounded search\n"
 	"      --lock-sections       DPOR: experimental lock-section reduction (bounded)\n"
 	"      --shard i/n, --jobs N\n"

@@ -263,6 +263,12 @@ static void print_counterexamples(FILE *f, const struct cli_report *rep)
 					more, fd->oracle, more == 1 ? "" : "s");
 			fprintf(f, "\n");
 			fprintf(f, "  %s\n", fd->message ? fd->message : "");
+			if (fd->shrink_runs)
+				fprintf(f, "  (shrunk from %u preemption%s, %u steps to %u, %u steps in %u runs)\n",
+					fd->shrunk_from_preemptions,
+					fd->shrunk_from_preemptions == 1 ? "" : "s",
+					fd->shrunk_from_steps, fd->preemptions, fd->steps,
+					fd->shrink_runs);
 			if (fd->nondeterministic)
 				fprintf(f, "  (warning: its replay differed: nondeterminism)\n");
 			if (c->traces && c->traces[k].nrows)
@@ -378,6 +384,16 @@ static void json_cell(struct cli_json *j, const struct cli_cell *c, enum cli_tra
 		cli_json_str(j, fd->message ? fd->message : "");
 		cli_json_key(j, "token");
 		cli_json_str(j, fd->token ? fd->token : "");
+		cli_json_field_u64(j, "steps", fd->steps);
+		cli_json_field_u64(j, "preemptions", fd->preemptions);
+		if (fd->shrink_runs) {
+			cli_json_key(j, "shrunk_from");
+			cli_json_begin(j, '{');
+			cli_json_field_u64(j, "steps", fd->shrunk_from_steps);
+			cli_json_field_u64(j, "preemptions", fd->shrunk_from_preemptions);
+			cli_json_field_u64(j, "runs", fd->shrink_runs);
+			cli_json_end(j, '}');
+		}
 		cli_json_key(j, "trace");
 		if (trace == CLI_TRACE_ALL ||
 		    (trace == CLI_TRACE_FIRST && !earlier_of_oracle(c, k)))

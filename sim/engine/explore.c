@@ -51,7 +51,7 @@ static bool ks_explore_next(struct ks_search *s)
  * retry loop awaiting) hands over to the others in turn and no runnable
  * thread is starved by two that keep waking each other.
  */
-static int ks_explore_prefer(const struct ks_search *s, uint32_t d, uint32_t elig)
+int ks_explore_prefer(const struct ks_search *s, uint32_t d, uint32_t elig)
 {
 	uint32_t after;
 	int last;

@@ -417,6 +417,176 @@ static void ks_search_recheck(struct ks_search *s)
 	}
 }
 
+/* ---- shrinking ---------------------------------------------------------------------------- */
+
+/*
+ * A counterexample is shrunk before it is shown: fewer preemptions first,
+ * then fewer steps, keeping the same finding (the same key: oracle and
+ * message with step numbers blanked).  A candidate is the finding's
+ * schedule as segments (a thread and how many steps it takes in a row) with
+ * one segment left out, or one cut shorter; it is run tolerantly: each
+ * segment runs its thread while it is enabled, up to its length, then the
+ * next segment whose thread is enabled takes over, and when they are used
+ * up the run goes on without preemptions (the thread that took the last
+ * step, else the next in round-robin order).  A candidate that still shows
+ * the finding, with fewer preemptions or as many and fewer steps, becomes
+ * the schedule, as the decisions it actually took.  Every candidate is one
+ * deterministic run, so the shrunk token replays bit-exact; at most
+ * KS_SHRINK_RUNS candidates are run per finding.
+ */
+#define KS_SHRINK_RUNS 200
+
+struct ks_seg {
+	uint8_t tid;
+	uint32_t len;
+};
+
+static int ks_shrink_choose(struct ks_search *s, uint32_t d, uint32_t en)
+{
+	struct ks_shrink *k = &s->shrink;
+
+	while (k->cur < k->nseg) {
+		const struct ks_seg *g = &k->seg[k->cur];
+
+		if (k->used < g->len && (en & KS_BIT(g->tid))) {
+			k->used++;
+			return g->tid;
+		}
+		k->cur++;
+		k->used = 0;
+	}
+	return ks_explore_prefer(s, d, en);
+}
+
+static const struct ks_strategy_ops ks_shrink_ops = {
+	.choose = ks_shrink_choose,
+};
+
+/* Run @seg tolerantly; whether it shows finding @key. */
+static bool ks_shrink_try(struct ks_search *s, const struct ks_seg *seg, uint32_t nseg,
+			  const char *key)
+{
+	struct ks_runner *r = s->r;
+	enum ks_outcome out;
+	bool found = false;
+	size_t i;
+
+	s->shrink.seg = seg;
+	s->shrink.nseg = nseg;
+	s->shrink.cur = s->shrink.used = 0;
+	s->replay = s->forced = 0;
+	ks_hb_rewind(&s->hb, 0);
+	ks_run_begin(r);
+	out = ks_run_steps_from(s, 0);
+	if (out == KS_OUT_CUT)
+		ks_run_cut(r);
+	ks_run_end(r);
+	for (i = 0; i < ks_violation_count() && !found; i++) {
+		const struct ks_violation *v = ks_violation_get(i);
+		char *vk = ks_finding_key(v->oracle, v->msg);
+
+		found = !strcmp(vk, key);
+		free(vk);
+	}
+	return found && !s->aborted;
+}
+
+static uint32_t ks_segments(const uint8_t *dec, uint32_t n, struct ks_seg *seg)
+{
+	uint32_t i, m = 0;
+
+	for (i = 0; i < n; i++) {
+		if (m && seg[m - 1].tid == dec[i]) {
+			seg[m - 1].len++;
+			continue;
+		}
+		seg[m].tid = dec[i];
+		seg[m++].len = 1;
+	}
+	return m;
+}
+
+/* Make the last tried run finding @i's run, if it is smaller. */
+static bool ks_shrink_keep(struct ks_search *s, struct ks_finding *f, struct ks_seg *best,
+			   uint32_t *nbest)
+{
+	struct ks_buf trace = { 0 };
+	unsigned p = s->preempt[s->depth];
+
+	if (p > f->preemptions || (p == f->preemptions && s->depth >= f->steps))
+		return false;
+	free(f->token);
+	free(f->trace);
+	f->token = ks_search_token(s);
+	ks_trace_format(s->r, &trace);
+	f->trace = trace.s ? trace.s : ks_xstrdup("");
+	f->trace_hash = ks_trace_hash(s->r);
+	f->steps = s->depth;
+	f->preemptions = p;
+	*nbest = ks_segments(s->dec, s->depth, best);
+	return true;
+}
+
+static void ks_shrink_finding(struct ks_search *s, struct ks_finding *f, const char *key)
+{
+	struct ks_token tok;
+	struct ks_seg *best, *cand;
+	uint32_t nbest, j, runs = 0;
+	bool better = true;
+	char err[256];
+	int pass;
+
+	if (ks_token_parse(f->token, &tok, err, sizeof(err)))
+		return;
+	best = ks_xrealloc(NULL, (tok.ndecisions + 1) * sizeof(*best));
+	cand = ks_xrealloc(NULL, (tok.ndecisions + 1) * sizeof(*cand));
+	nbest = ks_segments(tok.decisions, tok.ndecisions, best);
+	f->shrunk_from_steps = f->steps;
+	f->shrunk_from_preemptions = f->preemptions;
+	/* pass 0 leaves segments out (fewer switches); pass 1 halves them (fewer steps) */
+	for (pass = 0; pass < 2; pass++) {
+		better = true;
+		while (better && runs < KS_SHRINK_RUNS) {
+			better = false;
+			for (j = nbest; j-- > (pass ? 0 : 1) && runs < KS_SHRINK_RUNS;) {
+				uint32_t n = nbest;
+
+				memcpy(cand, best, nbest * sizeof(*cand));
+				if (!pass) {
+					memmove(cand + j, cand + j + 1, (n - j - 1) * sizeof(*cand));
+					n--;
+				} else if (cand[j].len > 1) {
+					cand[j].len /= 2;
+				} else {
+					continue;
+				}
+				runs++;
+				if (ks_shrink_try(s, cand, n, key) && ks_shrink_keep(s, f, best, &nbest)) {
+					better = true;
+					break;
+				}
+			}
+		}
+	}
+	f->shrink_runs = runs;
+	free(best);
+	free(cand);
+	ks_token_free(&tok);
+}
+
+static void ks_search_shrink(struct ks_search *s)
+{
+	const struct ks_strategy_ops *ops = s->ops;
+	size_t i;
+
+	if (!s->opts.shrink || s->aborted)
+		return;
+	s->ops = &ks_shrink_ops;
+	for (i = 0; i < s->res->nfindings && !s->aborted; i++)
+		ks_shrink_finding(s, &s->res->findings[i], s->keys[i]);
+	s->ops = ops;
+}
+
 static int ks_cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -541,6 +711,7 @@ int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
 	}
 	if (s.ops->fini)
 		s.ops->fini(&s);
+	ks_search_shrink(&s);
 	ks_search_recheck(&s);
 	ks_search_verdict(res);
 	res->elapsed_s = ks_now() - t0;

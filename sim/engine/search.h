@@ -173,6 +173,16 @@ struct ks_sample {
 	unsigned nchange;
 };
 
+/* explore.c: the thread to continue with at node @d, without a preemption if it can. */
+int ks_explore_prefer(const struct ks_search *s, uint32_t d, uint32_t elig);
+
+/* search.c's shrinker: the candidate schedule being run. */
+struct ks_seg;
+struct ks_shrink {
+	const struct ks_seg *seg;
+	uint32_t nseg, cur, used;
+};
+
 /* The exploration tree of DFS and DPOR: per node. */
 struct ks_tree {
 	bool started;
@@ -194,6 +204,7 @@ struct ks_search {
 	struct ks_hb hb;
 	struct ks_tree tree;
 	struct ks_sample sample;
+	struct ks_shrink shrink;
 	/* Preemption bounding: this round's bound, and whether it kept a thread out. */
 	unsigned pbound;
 	bool pbound_cut;

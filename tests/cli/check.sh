@@ -90,7 +90,9 @@ def check(path, want, trace="first"):
 	assert r["verdict"] == sorted(set(r["verdict"]))
 	seen = set()
 	for v in r["violations"]:
-		assert list(v) == ["oracle", "message", "token", "trace"], list(v)
+		assert list(v) in (["oracle", "message", "token", "steps", "preemptions", "trace"],
+				   ["oracle", "message", "token", "steps", "preemptions", "shrunk_from",
+				    "trace"]), list(v)
 		assert v["oracle"] in r["verdict"] and v["token"].strip() == v["token"] != ""
 		has = trace == "all" or (trace == "first" and v["oracle"] not in seen)
 		seen.add(v["oracle"])

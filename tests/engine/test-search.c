@@ -429,6 +429,79 @@ START_TEST(test_pct_depth)
 }
 END_TEST
 
+/* The lost update between private work: each thread writes its own variable 12 times around it. */
+static int *pad_x;
+
+static void pad_thread(void *arg)
+{
+	ks_obj_t mine = KS_OBJ(KS_OBJ_VAR, 10 + (uintptr_t)arg);
+	int i, v;
+
+	for (i = 0; i < 12; i++) {
+		ks_sched_point(mine, KS_WRITE);
+		if (i == 6) {
+			ks_sched_point(KS_OBJ(KS_OBJ_VAR, 1), KS_READ);
+			v = *pad_x;
+			ks_sched_point(KS_OBJ(KS_OBJ_VAR, 1), KS_WRITE);
+			ks_log("x = x + 1", KS_OBJ(KS_OBJ_VAR, 1), KS_V_INT, *pad_x, v + 1);
+			*pad_x = v + 1;
+		}
+	}
+}
+
+static void pad_setup(void *arg)
+{
+	pad_x = ks_alloc(sizeof(*pad_x));
+	ks_thread_spawn("t0", pad_thread, (void *)0);
+	ks_thread_spawn("t1", pad_thread, (void *)1);
+}
+
+static void pad_finish(void *arg)
+{
+	if (*pad_x != 2)
+		ks_violation("lost-update", KS_OBJ(KS_OBJ_VAR, 1), "x is %d", *pad_x);
+}
+
+static const struct ks_program padded_lost_update = {
+	.name = "padded-lost-update", .fingerprint = 0x5eed,
+	.setup = pad_setup, .finish = pad_finish,
+};
+
+/*
+ * Shrinking: a random walk's lost update comes with preemptions to spare;
+ * shrunk, it has the one preemption the bug needs, says how far it shrank,
+ * and its token replays (the search's recheck replays every finding and
+ * would mark it non-deterministic).  Without .shrink it is left as found.
+ */
+START_TEST(test_shrink_random_counterexample)
+{
+	struct ks_search_opts o = {
+		.strategy = KS_STRAT_RANDOM, .seed = 5, .max_runs = 50, .shrink = true,
+	};
+	struct ks_search_result res, raw;
+	const struct ks_finding *f, *g;
+
+	ck_assert_int_eq(ks_search(&padded_lost_update, &o, &res), 0);
+	o.shrink = false;
+	ck_assert_int_eq(ks_search(&padded_lost_update, &o, &raw), 0);
+	f = finding(&res, "lost-update");
+	g = finding(&raw, "lost-update");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(g);
+	ck_assert_uint_eq(g->shrink_runs, 0);
+	ck_assert_uint_gt(f->shrink_runs, 0);
+	ck_assert_uint_eq(f->shrunk_from_preemptions, g->preemptions);
+	ck_assert_uint_eq(f->shrunk_from_steps, g->steps);
+	ck_assert_msg(g->preemptions > 2, "the raw walk has preemptions to spare (%u)",
+		      g->preemptions);
+	ck_assert_uint_eq(f->preemptions, 1);	/* a lost update needs one */
+	ck_assert(!f->nondeterministic);
+	ck_assert_str_ne(f->token, g->token);
+	ks_search_result_free(&res);
+	ks_search_result_free(&raw);
+}
+END_TEST
+
 /* ---- models that break the engine's assumptions ---- */
 
 static unsigned nondet_counter;
@@ -523,6 +596,7 @@ static Suite *search_suite(void)
 	tcase_add_test(tc, test_unknown_strategy);
 	tcase_add_test(tc, test_preemption_bounding);
 	tcase_add_test(tc, test_sampling_deterministic);
+	tcase_add_test(tc, test_shrink_random_counterexample);
 	tcase_add_test(tc, test_pct_depth);
 	suite_add_tcase(s, tc);
 	tcase_add_test(tm, test_nondeterminism_reported);
