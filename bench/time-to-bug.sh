@@ -2,7 +2,8 @@
 # Time to the first finding (issue 11): for each mutant and each known buggy
 # variant, on the scenario that catches it, the runs and seconds DPOR, PCT
 # (depth 1, 2, 3) and a random walk take to their first violation of the
-# expected oracle (--stop-on-first).  Prints a table; never passes or fails.
+# expected oracle (--stop-on-first, --no-shrink: the search alone).  Prints a
+# table; never passes or fails.
 #
 #   bench/time-to-bug.sh [-r RUNS] [-s SEED]     (make bench-time-to-bug)
 #
@@ -27,7 +28,7 @@ trap 'rm -rf "$tmp"' EXIT
 cell() {
 	s=$1 v=$2 want=$3
 	shift 3
-	(cd "$tmp" && "$kvmsim" check -s "$s" -v "$v" --stop-on-first --allow-bounded "$@" \
+	(cd "$tmp" && "$kvmsim" check -s "$s" -v "$v" --stop-on-first --no-shrink --allow-bounded "$@" \
 		>out 2>&1)
 	line=$(grep ' (mm-[0-9.]*, [a-z]*): ' "$tmp/out" | tail -1)
 	if awk 'NR == 2 { print $2 }' "$tmp/out" | grep -q "$want"; then
