@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -26,12 +27,19 @@ static const struct option replay_options[] = {
 };
 
 /* The token itself, or the first line of FILE that is not blank or a comment. */
-static char *token_text(const char *arg)
+/*
+ * The token of @arg: the argument itself, or the first token line of the file
+ * it names; such a file's "# scenario: PATH" line (check writes one) is
+ * returned in @scn_path, the scenario the token was found on.
+ */
+static char *token_text(const char *arg, char **scn_path)
 {
+	static const char tag[] = "# scenario: ";
 	struct stat st;
 	char line[1 << 16];
 	FILE *f;
 
+	*scn_path = NULL;
 	if (stat(arg, &st) || !S_ISREG(st.st_mode))
 		return strdup(arg);
 	f = fopen(arg, "r");
@@ -43,6 +51,8 @@ static char *token_text(const char *arg)
 		char *s = line + strspn(line, " \t");
 
 		s[strcspn(s, "\r\n")] = '\0';
+		if (!strncmp(s, tag, sizeof(tag) - 1) && !*scn_path)
+			*scn_path = strdup(s + sizeof(tag) - 1);
 		if (*s && *s != '#') {
 			fclose(f);
 			return strdup(s);
@@ -226,7 +236,7 @@ int cli_replay(int argc, char **argv)
 	struct ks_token tok;
 	struct cli_trace t;
 	bool json = false, have_tok = false, have_trace = false;
-	char *text = NULL, err[1024];
+	char *text = NULL, *recorded = NULL, err[1024];
 	const char **verdict = NULL;
 	size_t nverdict;
 	int c, status = CLI_BAD;
@@ -261,9 +271,11 @@ int cli_replay(int argc, char **argv)
 			  optind < argc ? "one token or file, not more" : "a token or a token file is needed");
 		return CLI_BAD;
 	}
-	text = token_text(argv[optind]);
+	text = token_text(argv[optind], &recorded);
 	if (!text)
 		goto out;
+	if (!scn_arg && recorded && access(recorded, R_OK) == 0)
+		scn_arg = recorded;	/* the file the token was found on */
 	if (ks_token_parse(text, &tok, err, sizeof(err))) {
 		cli_error("replay: bad token: %s", err);
 		goto out;
@@ -300,5 +312,6 @@ out:
 		ks_token_free(&tok);
 	ks_scenario_free(scn);
 	free(text);
+	free(recorded);
 	return status;
 }

@@ -612,6 +612,13 @@ void cli_write_tokens(struct cli_report *rep)
 		}
 		fprintf(f, "# kvmsim replay tokens: %s on %s (%s); `kvmsim replay %s` replays the first\n",
 			c->scn->name, c->variant->name, c->era->name, path);
+		{
+			char *abs = realpath(c->scn->path, NULL);
+
+			/* replay finds the scenario here, installed or not */
+			fprintf(f, "# scenario: %s\n", abs ? abs : c->scn->path);
+			free(abs);
+		}
 		for (k = 0; k < c->res.nfindings; k++) {
 			const struct ks_finding *fd = &c->res.findings[k];
 			char msg[200];

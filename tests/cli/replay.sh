@@ -13,6 +13,14 @@ token=$(grep -v '^#' "$tokfile" | head -n 1)
 expect_status "replay FILE" 0 "$KVMSIM" replay -s ./one.scn "$tokfile"
 expect_line out "the replay prints the verdict" "verdict: audit"
 expect_line out "the replay prints the trace" "step  thread"
+expect_line "$tokfile" "the token file records its scenario" "# scenario: $(pwd)/one.scn"
+mkdir elsewhere
+(cd elsewhere && "$KVMSIM" replay "../$tokfile" >../out 2>../err)
+if grep -q "^verdict: audit" out; then
+	ok "replay FILE finds a scenario that is not installed, from any directory"
+else
+	not_ok "replay FILE finds a scenario that is not installed, from any directory"
+fi
 expect_status "replay TOKEN, variant found by fingerprint" 0 "$KVMSIM" replay -s ./one.scn "$token"
 expect_line out "the variant is the token's" "replay of one on mut-missing-put (mm-5.2)"
 expect_status "replay --json" 0 "$KVMSIM" replay -s ./one.scn --json "$token"
