@@ -27,6 +27,14 @@ enum ks_strategy {
 };
 
 const char *ks_strategy_name(enum ks_strategy s);
+
+/*
+ * Ask the running search, and every later one, to stop after its current
+ * run (async-signal-safe: a signal handler may call it).  The result is
+ * bounded_by "interrupted", with what was found so far.
+ */
+void ks_search_interrupt(void);
+bool ks_search_interrupted(void);
 /* Returns -1 for an unknown name. */
 int ks_strategy_lookup(const char *name);
 

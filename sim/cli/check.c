@@ -6,9 +6,11 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -407,6 +409,60 @@ static bool progress_on(const struct check_cfg *cfg)
 	return !cfg->quiet && !cfg->json && isatty(STDERR_FILENO);
 }
 
+/* ---- progress and interruption ------------------------------------------------------------ */
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+	ks_search_interrupt();
+}
+
+/* SIGINT and SIGTERM end the search at the end of its run; the report is still written. */
+static void catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+struct progress {
+	const char *what;	/* "[i/n] scenario on variant" */
+	struct timespec t0;
+	uint64_t runs;
+	double last;		/* when the line was last drawn */
+};
+
+static double since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* After each run: the line on stderr, once a search has gone on for a second. */
+static void progress_run(void *ctx, const struct ks_run_info *info)
+{
+	struct progress *p = ctx;
+	double t;
+
+	(void)info;
+	if (++p->runs & 63)
+		return;
+	t = since(&p->t0);
+	if (t < 1 || t - p->last < 0.25)
+		return;
+	p->last = t;
+	fprintf(stderr, "\r\033[K%s: %llu runs, %.0f runs/s, %.0f s", p->what,
+		(unsigned long long)p->runs, (double)p->runs / t, t);
+}
+
 static void trace_findings(struct cli_cell *cell, const struct ks_era *era_arg)
 {
 	size_t i, n = cell->res.nfindings;
@@ -431,15 +487,22 @@ static void trace_findings(struct cli_cell *cell, const struct ks_era *era_arg)
 }
 
 static int run_cell(const struct check_cfg *cfg, struct cli_cell *cell,
-		    const struct ks_era *era_arg)
+		    const struct ks_era *era_arg, const char *what)
 {
+	struct ks_search_opts opts = cfg->opts;
+	struct progress pr = { .what = what };
 	char err[1024];
 
 	cell->era = cli_era_of(cell->variant, era_arg);
 	cell->default_era = cell->era == ks_era_get(cell->variant->default_era);
 	cell->strategy = ks_strategy_name(cfg->opts.strategy);
 	cell->bound = cfg->opts.bound;
-	if (ks_check_scenario(cell->scn, cell->variant, era_arg, &cfg->opts, &cell->res, err,
+	if (progress_on(cfg)) {
+		clock_gettime(CLOCK_MONOTONIC, &pr.t0);
+		opts.on_run = progress_run;
+		opts.on_run_ctx = &pr;
+	}
+	if (ks_check_scenario(cell->scn, cell->variant, era_arg, &opts, &cell->res, err,
 			      sizeof(err))) {
 		cli_error("%s on %s: %s", cell->scn->name, cell->variant->name, err);
 		return -1;
@@ -494,15 +557,18 @@ int cli_check(int argc, char **argv)
 	rep.cells = calloc(nscn * nvar, sizeof(*rep.cells));
 	if (!rep.cells)
 		goto out;
+	catch_stop_signals();
 	for (i = 0; i < nscn * nvar; i++, ran++) {
 		struct cli_cell *cell = &rep.cells[i];
+		char what[256];
 
 		cell->scn = scns[i / nvar];
 		cell->variant = vars[i % nvar];
+		snprintf(what, sizeof(what), "[%zu/%zu] %s on %s", i + 1, nscn * nvar,
+			 cell->scn->name, cell->variant->name);
 		if (progress_on(&cfg))
-			fprintf(stderr, "\r\033[K[%zu/%zu] %s on %s ...", i + 1, nscn * nvar,
-				cell->scn->name, cell->variant->name);
-		if (run_cell(&cfg, cell, era))
+			fprintf(stderr, "\r\033[K%s ...", what);
+		if (run_cell(&cfg, cell, era, what))
 			goto out;
 	}
 	if (progress_on(&cfg))
@@ -518,6 +584,8 @@ int cli_check(int argc, char **argv)
 	for (i = 0; i < nscn * nvar; i++)
 		if (cli_cell_failed(&rep.cells[i]))
 			status = CLI_MISMATCH;
+	if (stop_signal)
+		status = 128 + stop_signal;	/* 130 for SIGINT, 143 for SIGTERM */
 out:
 	if (progress_on(&cfg) && ran)
 		fprintf(stderr, "\r\033[K");

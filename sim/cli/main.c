@@ -40,7 +40,7 @@ static const char usage[] =
 	"  -q, --quiet               print only the verdicts that differ from expectations\n"
 	"\n"
 	"Exit status: 0 every verdict as expected, 1 some verdict differs or an expected ok\n"
-	"rests on a bounded search, 2 bad usage or input.\n"
+	"rests on a bounded search, 2 bad usage or input, 130/143 stopped by SIGINT/SIGTERM.\n"
 	"Scenarios: $KVMSIM_DATADIR/scenarios, else the installed or source-tree ones.\n"
 	"See kvmsim(1) and docs/scenario-format.md.\n";
 

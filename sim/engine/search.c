@@ -5,6 +5,7 @@
  * and the findings, and replays every finding once more to check that the
  * model is deterministic.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,6 +418,19 @@ static void ks_search_recheck(struct ks_search *s)
 	}
 }
 
+/* Set by ks_search_interrupt(): every search stops after its current run. */
+static volatile sig_atomic_t ks_interrupt_flag;
+
+void ks_search_interrupt(void)
+{
+	ks_interrupt_flag = 1;
+}
+
+bool ks_search_interrupted(void)
+{
+	return ks_interrupt_flag;
+}
+
 /* ---- shrinking ---------------------------------------------------------------------------- */
 
 /*
@@ -579,7 +593,7 @@ static void ks_search_shrink(struct ks_search *s)
 	const struct ks_strategy_ops *ops = s->ops;
 	size_t i;
 
-	if (!s->opts.shrink || s->aborted)
+	if (!s->opts.shrink || s->aborted || ks_interrupt_flag)
 		return;
 	s->ops = &ks_shrink_ops;
 	for (i = 0; i < s->res->nfindings && !s->aborted; i++)
@@ -616,6 +630,8 @@ static const char *ks_search_stop(struct ks_search *s, double t0)
 
 	if (s->aborted)
 		return "nondeterminism";
+	if (ks_interrupt_flag)
+		return "interrupted";
 	if (s->opts.stop_on_first && res->violating_runs)
 		return "stop-on-first";
 	if (s->opts.max_runs && res->runs >= s->opts.max_runs)

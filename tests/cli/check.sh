@@ -43,6 +43,27 @@ expect_status "--strategy bounded --bound 0: cut, inconclusive" 1 "$KVMSIM" chec
 expect_line out "the bound is named" "bounded by the preemption bound (--bound 0)"
 expect_status "--strategy bounded --bound 8: complete" 0 "$KVMSIM" check -s ./bounded.scn -v v5.4 --strategy bounded --bound 8
 
+# SIGTERM / SIGINT: the search stops, the report is printed, marked bounded; 143 / 130.
+{
+	echo "devdax dax0.0 pfn=0x200000 size=2M align=2M"
+	echo "mmap dax0.0 hva=0x7f0000000000"
+	echo "populate hva=0x7f0000000000 size=2M write"
+	echo "memslot 0 gfn=0x100000 hva=0x7f0000000000 pages=512"
+	for i in 0 1 2; do printf 'thread vcpu%d\n\tfault gfn=0x100000 write\nend\n' $i; done
+	printf 'thread admin\n\tunbind dax0.0\nend\nexpect v5.4 ok\n'
+} >long.scn
+for sig in TERM INT; do
+	"$KVMSIM" check -s ./long.scn -v v5.4 >out 2>err &
+	pid=$!
+	sleep 1
+	kill -$sig $pid
+	wait $pid
+	status=$?
+	want=143; [ $sig = INT ] && want=130
+	if [ $status -eq $want ]; then ok "SIG$sig: exit $want"; else not_ok "SIG$sig: exit $want" "exit $status"; fi
+	expect_line out "SIG$sig: the report says it was interrupted" "bounded by an interrupt (SIGINT or SIGTERM)"
+done
+
 # Sampling strategies: a sample, never a proof; deterministic from --seed.
 expect_status "--strategy pct finds the hang" 0 "$KVMSIM" check -s d1-devdax-unbind-hang -v v5.4-rc7 --strategy pct --runs 100 --seed 3
 expect_line out "pct says it is a sample" "bounded by --strategy pct (a sample, not a proof), 100 runs"
