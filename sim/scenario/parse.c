@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <kvmsim/run.h>		/* KS_MAX_THREADS */
 
@@ -476,6 +477,9 @@ static void convert(struct scn_parser *p, const struct scn_arg *spec,
 		}
 		if (!v && spec->type != ARG_PAGES0)
 			scn_fail(p, w->vcol, "%s must not be 0", what);
+		if (spec->type != ARG_BYTES && v > KS_SCN_MAX_PAGES)
+			scn_fail(p, w->vcol, "%s %s is too large: at most 4G (%llu pages) a region, as the model keeps a struct page for each",
+				 what, Q(w->val), (unsigned long long)KS_SCN_MAX_PAGES);
 		put_u64(item, spec, v);
 		break;
 	case ARG_PFN:
@@ -1060,12 +1064,19 @@ int ks_scenario_parse_string(const char *text, const char *path,
 int ks_scenario_load(const char *path, struct ks_scenario **out, char *err,
 		     size_t errlen)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f;
+	struct stat st;
 	char *text = NULL, *nul;
 	size_t len = 0, cap = 0, n;
 	int ret;
 
 	*out = NULL;
+	/* a FIFO or a device would block or never end: only regular files */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		return -1;
+	}
+	f = fopen(path, "r");
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
@@ -1077,6 +1088,13 @@ int ks_scenario_load(const char *path, struct ks_scenario **out, char *err,
 		}
 		n = fread(text + len, 1, cap - len, f);
 		len += n;
+		if (len > KS_SCN_MAX_FILE) {
+			snprintf(err, errlen, "%s: larger than %u KiB: not a scenario file", path,
+				 KS_SCN_MAX_FILE >> 10);
+			fclose(f);
+			free(text);
+			return -1;
+		}
 	} while (n);
 	if (ferror(f)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno ? errno : EIO));

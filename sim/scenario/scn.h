@@ -27,6 +27,10 @@
 #define KS_SCN_NO_FIELD		((size_t)-1)
 #define KS_SCN_HVA_LIMIT	(1ULL << 47)	/* x86-64 user address space */
 #define KS_SCN_PFN_LIMIT	(1ULL << 40)	/* 52-bit physical addresses */
+/* Pages of one ram, device or file region, or memslot: the model keeps a struct page each. */
+#define KS_SCN_MAX_PAGES	(1ULL << 20)	/* 4G */
+/* The largest scenario file read (anything larger is not a scenario). */
+#define KS_SCN_MAX_FILE		(1U << 20)
 
 enum scn_arg_type {
 	ARG_ADDR,	/* u64 bytes, page-aligned (hva) */

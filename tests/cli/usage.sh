@@ -21,6 +21,18 @@ expect_error "--depth without pct" "--depth applies to --strategy pct" \
 	"$KVMSIM" check --depth 2
 expect_status "list --json mutants" 0 "$KVMSIM" list --json mutants
 expect_line out "list --json names each mutant and its oracle" '{"name": "mut-no-retry", "description": "mmu_notifier_retry() never retries", "catches": "stale-spte"}'
+# Input that is not a scenario, or a world too big to model: exit 2, never a hang or an abort.
+expect_error "a device as scenario" "/dev/zero: not a regular file" "$KVMSIM" check -s /dev/zero
+if mkfifo fifo.scn 2>/dev/null; then
+	expect_error "a FIFO as scenario" "fifo.scn: not a regular file" "$KVMSIM" check -s ./fifo.scn
+else
+	skip "a FIFO as scenario" "no mkfifo"
+fi
+awk 'BEGIN { for (i = 0; i < 70000; i++) print "# padding padding padding padding" }' >huge.scn
+expect_error "a file over 1 MiB" "huge.scn: larger than 1024 KiB" "$KVMSIM" check -s ./huge.scn
+printf 'ram pfn=0x10000 size=500G\nthread t\n\tfault gfn=0 write\nend\n' >big.scn
+expect_error "a 500G ram region" "big.scn:1:22: 'size' 500G is too large: at most 4G" \
+	"$KVMSIM" check -s ./big.scn
 expect_error "a bad --trace" "--trace: 'some' is not none, first or all" "$KVMSIM" check --trace some
 expect_error "a PCT depth of 0" "--depth: must be 1 or more" "$KVMSIM" check --strategy pct --depth 0
 expect_error "an unknown strategy" "did you mean 'dpor'?" "$KVMSIM" check --strategy dpr
