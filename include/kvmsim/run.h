@@ -97,4 +97,10 @@ void ks_run_waits_for(struct ks_runner *r, struct ks_buf *out);
 void ks_direct_begin(void);
 void ks_direct_end(void);
 
+/*
+ * Out of memory: the world or the search is too big for this machine, which
+ * is bad input, not a crash: one line on stderr and exit status 2.
+ */
+void ks_out_of_memory(void) __attribute__((noreturn));
+
 #endif /* KVMSIM_RUN_H */

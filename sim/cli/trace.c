@@ -20,8 +20,7 @@ static char *xstrdup(const char *s)
 	char *d = strdup(s ? s : "");
 
 	if (!d) {
-		fputs("kvmsim: out of memory\n", stderr);
-		abort();
+		ks_out_of_memory();
 	}
 	return d;
 }
@@ -64,8 +63,7 @@ static void add_row(struct cli_trace *t, const struct ks_row *row)
 						sizeof(*grown));
 
 		if (!grown) {
-			fputs("kvmsim: out of memory\n", stderr);
-			abort();
+			ks_out_of_memory();
 		}
 		t->rows = grown;
 	}

@@ -63,8 +63,7 @@ static void ks_race_begin(struct ks_search *s)
 			t->mark_cap = t->mark_cap ? 2 * t->mark_cap : 256;
 		t->mark = realloc(t->mark, (size_t)t->mark_cap * sizeof(*t->mark));
 		if (!t->mark) {
-			fprintf(stderr, "kvmsim: out of memory\n");
-			abort();
+			ks_out_of_memory();
 		}
 		memset(t->mark + cap, 0, (size_t)(t->mark_cap - cap) * sizeof(*t->mark));
 	}
@@ -85,8 +84,7 @@ static void ks_cand_add(struct ks_search *s, uint32_t e)
 		t->cand_cap = t->cand_cap ? 2 * t->cand_cap : 64;
 		t->cand = realloc(t->cand, (size_t)t->cand_cap * sizeof(*t->cand));
 		if (!t->cand) {
-			fprintf(stderr, "kvmsim: out of memory\n");
-			abort();
+			ks_out_of_memory();
 		}
 	}
 	t->cand[t->ncand++] = e;

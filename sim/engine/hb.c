@@ -48,8 +48,7 @@ static void *ks_hb_grow(void *p, uint32_t *cap, uint32_t need, size_t elem)
 		n *= 2;
 	p = realloc(p, (size_t)n * elem);
 	if (!p) {
-		fprintf(stderr, "kvmsim: out of memory\n");
-		abort();
+		ks_out_of_memory();
 	}
 	*cap = n;
 	return p;
@@ -100,8 +99,7 @@ static void ks_hb_rehash(struct ks_hb *hb)
 	free(hb->table);
 	hb->table = calloc(size, sizeof(*hb->table));
 	if (!hb->table) {
-		fprintf(stderr, "kvmsim: out of memory\n");
-		abort();
+		ks_out_of_memory();
 	}
 	hb->table_mask = size - 1;
 	for (i = 0; i < hb->nobj; i++) {
@@ -235,8 +233,7 @@ static void ks_hb_access(struct ks_hb *hb, struct ks_hbdeps *d, uint32_t e,
 	if (hb->acc_cap != cap) {
 		hb->link = realloc(hb->link, (size_t)hb->acc_cap * sizeof(*hb->link));
 		if (!hb->link) {
-			fprintf(stderr, "kvmsim: out of memory\n");
-			abort();
+			ks_out_of_memory();
 		}
 	}
 	a = &hb->acc[ai];
@@ -287,8 +284,7 @@ static void ks_hb_reserve(struct ks_hb *hb, uint32_t e)
 		hb->clock = realloc(hb->clock, (size_t)hb->ev_cap * hb->nthreads *
 					       sizeof(*hb->clock));
 	if (!hb->classh || (hb->clocks && !hb->clock)) {
-		fprintf(stderr, "kvmsim: out of memory\n");
-		abort();
+		ks_out_of_memory();
 	}
 	if (!cap)
 		hb->classh[0] = 0;
@@ -306,8 +302,7 @@ void ks_hb_set_width(struct ks_hb *hb, unsigned nthreads)
 		hb->clock = realloc(hb->clock, (size_t)hb->ev_cap * nthreads *
 					       sizeof(*hb->clock));
 		if (!hb->clock) {
-			fprintf(stderr, "kvmsim: out of memory\n");
-			abort();
+			ks_out_of_memory();
 		}
 	}
 }

@@ -16,6 +16,12 @@
 
 #include "runner.h"
 
+void ks_out_of_memory(void)
+{
+	fputs("kvmsim: out of memory\n", stderr);
+	exit(2);
+}
+
 #define KS_STACK_SIZE (256 * 1024)
 #define KS_ARENA_CHUNK (256 * 1024)
 #define KS_NAMED_BIT (UINT64_C(1) << 55)
@@ -33,8 +39,7 @@ static void *ks_xrealloc(void *p, size_t n)
 	void *q = realloc(p, n);
 
 	if (!q) {
-		fprintf(stderr, "kvmsim: out of memory\n");
-		abort();
+		ks_out_of_memory();
 	}
 	return q;
 }
@@ -244,8 +249,7 @@ static struct ks_version *ks_version_slot(struct ks_runner *r, ks_obj_t obj, boo
 		r->versions_mask = 63;
 		r->versions = calloc(64, sizeof(*r->versions));
 		if (!r->versions) {
-			fprintf(stderr, "kvmsim: out of memory\n");
-			abort();
+			ks_out_of_memory();
 		}
 	}
 	for (i = (uint32_t)(obj * 0x9e3779b97f4a7c15ULL >> 40) & r->versions_mask;
@@ -261,8 +265,7 @@ static struct ks_version *ks_version_slot(struct ks_runner *r, ks_obj_t obj, boo
 		r->versions_mask = 2 * n - 1;
 		r->versions = calloc(2 * n, sizeof(*r->versions));
 		if (!r->versions) {
-			fprintf(stderr, "kvmsim: out of memory\n");
-			abort();
+			ks_out_of_memory();
 		}
 		r->nversions = 0;
 		for (j = 0; j < n; j++)

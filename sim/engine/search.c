@@ -63,8 +63,7 @@ static void *ks_xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n);
 	if (!p) {
-		fprintf(stderr, "kvmsim: out of memory\n");
-		abort();
+		ks_out_of_memory();
 	}
 	return p;
 }
@@ -279,8 +278,7 @@ static bool ks_class_add(struct ks_search *s, uint64_t h)
 		s->classes_mask = old ? 2 * old - 1 : 1023;
 		s->classes = calloc(s->classes_mask + 1, sizeof(*s->classes));
 		if (!s->classes) {
-			fprintf(stderr, "kvmsim: out of memory\n");
-			abort();
+			ks_out_of_memory();
 		}
 		for (j = 0; j < old; j++) {
 			if (!prev[j])

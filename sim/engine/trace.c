@@ -152,8 +152,7 @@ char *ks_finding_key(const char *oracle, const char *msg)
 	const char *p = msg;
 
 	if (!key) {
-		fprintf(stderr, "kvmsim: out of memory\n");
-		abort();
+		ks_out_of_memory();
 	}
 	o = key + sprintf(key, "%s: ", oracle);
 	while (*p) {

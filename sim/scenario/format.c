@@ -42,7 +42,7 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
 		b->s = realloc(b->s, b->cap);
 		if (!b->s) {
 			fputs("kvmsim: out of memory\n", stderr);
-			abort();
+			exit(2);	/* bad input: a world too big, not a crash */
 		}
 	}
 }

@@ -27,7 +27,7 @@ static void *xrealloc(void *ptr, size_t size)
 
 	if (!q) {
 		fputs("kvmsim: out of memory\n", stderr);
-		abort();
+		exit(2);	/* bad input: a world too big, not a crash */
 	}
 	return q;
 }

@@ -33,6 +33,19 @@ expect_error "a file over 1 MiB" "huge.scn: larger than 1024 KiB" "$KVMSIM" chec
 printf 'ram pfn=0x10000 size=500G\nthread t\n\tfault gfn=0 write\nend\n' >big.scn
 expect_error "a 500G ram region" "big.scn:1:22: 'size' 500G is too large: at most 4G" \
 	"$KVMSIM" check -s ./big.scn
+# Out of memory is bad input too: exit 2 with a message, not an abort (134).
+printf 'ram pfn=0x100000 size=4G\nanon hva=0x7f0000000000 size=2M\nmemslot 0 gfn=0 hva=0x7f0000000000 pages=512\nthread t\n\tfault gfn=0 write\nend\n' >four.scn
+if (ulimit -v 60000 && "$KVMSIM" list eras) >/dev/null 2>&1; then
+	(ulimit -v 60000 && "$KVMSIM" check -s ./four.scn -v v5.4) >out 2>err
+	status=$?
+	if [ $status -eq 2 ] && grep -q "^kvmsim: out of memory" err; then
+		ok "out of memory: exit 2 and a message"
+	else
+		not_ok "out of memory: exit 2 and a message" "exit $status"
+	fi
+else
+	skip "out of memory: exit 2 and a message" "ulimit -v not usable here (a sanitizer build?)"
+fi
 expect_error "a bad --trace" "--trace: 'some' is not none, first or all" "$KVMSIM" check --trace some
 expect_error "a PCT depth of 0" "--depth: must be 1 or more" "$KVMSIM" check --strategy pct --depth 0
 expect_error "an unknown strategy" "did you mean 'dpor'?" "$KVMSIM" check --strategy dpr
