@@ -35,6 +35,8 @@ const struct ks_variant *ks_variant_at(size_t i);
 const struct ks_variant *ks_variant_lookup(const char *name);
 /* For --load: a shared object's constructor registers its variants. */
 int ks_variant_register(const struct ks_variant *v);
+/* Why the last ks_variant_register() refused its variant, or NULL. */
+const char *ks_variant_rejected(void);
 uint64_t ks_variant_fingerprint(const struct ks_variant *v);
 
 struct ks_scenario;		/* include/kvmsim/scenario.h */

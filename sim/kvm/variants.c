@@ -4,6 +4,8 @@
  * the oracle each must be caught by.  Out-of-tree variants (--load) add
  * themselves with ks_variant_register().
  */
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "kvm/kvm.h"
@@ -97,11 +99,80 @@ const struct ks_variant *ks_variant_lookup(const char *name)
 	return NULL;
 }
 
+static char kvm_rejected[256];
+
+static bool kvm_oracle_known(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ks_oracle_count(); i++)
+		if (!strcmp(ks_oracle_at(i)->name, name))
+			return true;
+	return false;
+}
+
+const char *ks_variant_rejected(void)
+{
+	return kvm_rejected[0] ? kvm_rejected : NULL;
+}
+
+/* Why @v cannot be run, or NULL: every field the model reads is checked here. */
+static const char *kvm_variant_invalid(const struct ks_variant *v, char *buf, size_t len)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} required[] = {
+#define KVM_REQ(f) { #f, offsetof(struct kvm_variant_ops, f) }
+		KVM_REQ(kvm_is_reserved_pfn), KVM_REQ(kvm_release_pfn_clean),
+		KVM_REQ(kvm_set_pfn_dirty), KVM_REQ(kvm_set_pfn_accessed), KVM_REQ(kvm_get_pfn),
+		KVM_REQ(hva_to_pfn), KVM_REQ(tdp_page_fault), KVM_REQ(transparent_hugepage_adjust),
+		KVM_REQ(mmu_set_spte), KVM_REQ(mmu_spte_clear_track_bits),
+		KVM_REQ(mmu_notifier_retry), KVM_REQ(direct_pte_prefetch_many),
+#undef KVM_REQ
+	};
+	size_t i;
+
+	if (!v || !v->name || !*v->name)
+		return "a variant without a name";
+	if (ks_variant_lookup(v->name)) {
+		snprintf(buf, len, "variant '%s' is already registered", v->name);
+		return buf;
+	}
+	if ((unsigned)v->default_era >= KS_ERA_NR) {
+		snprintf(buf, len, "variant '%s': default era %u is out of range (0 to %u)", v->name,
+			 (unsigned)v->default_era, KS_ERA_NR - 1);
+		return buf;
+	}
+	if (v->mutant && (!v->catches || !kvm_oracle_known(v->catches))) {
+		snprintf(buf, len, "mutant '%s' names no known oracle that catches it", v->name);
+		return buf;
+	}
+	if (!v->ops) {
+		snprintf(buf, len, "variant '%s' has no ops", v->name);
+		return buf;
+	}
+	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+		if (!*(void *const *)((const char *)v->ops + required[i].off)) {
+			snprintf(buf, len, "variant '%s' has no %s()", v->name, required[i].name);
+			return buf;
+		}
+	if (kvm_nr_loaded == KVM_MAX_LOADED) {
+		snprintf(buf, len, "more than %d loaded variants", KVM_MAX_LOADED);
+		return buf;
+	}
+	return NULL;
+}
+
 int ks_variant_register(const struct ks_variant *v)
 {
-	if (!v || !v->name || !v->ops || ks_variant_lookup(v->name) ||
-	    kvm_nr_loaded == KVM_MAX_LOADED)
+	const char *why = kvm_variant_invalid(v, kvm_rejected, sizeof(kvm_rejected));
+
+	if (why) {
+		if (why != kvm_rejected)
+			snprintf(kvm_rejected, sizeof(kvm_rejected), "%s", why);
 		return -1;
+	}
 	kvm_loaded[kvm_nr_loaded++] = v;
 	return 0;
 }

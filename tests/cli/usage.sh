@@ -2,6 +2,7 @@
 # kvmsim's usage errors: exit status 2 and one line on stderr that names what
 # was wrong (with the nearest spelling of an unknown name, file:line:column
 # for a malformed scenario); --help and list work.
+top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$(dirname "$0")/lib.sh"
 
 expect_status "--help exits 0" 0 "$KVMSIM" --help
@@ -59,6 +60,38 @@ expect_error "an unknown scenario" \
 expect_error "a missing scenario file" "nope.scn: No such file or directory" \
 	"$KVMSIM" check -s ./nope.scn
 expect_error "a stray argument" "unexpected argument 'd1'" "$KVMSIM" check d1
+# --load validates what an object registers (issue 12): no NULL function, no era out of range.
+cat >bad-variant.c <<'C'
+#include <kvmsim/variant.h>
+static const void *zero_ops[64];
+static const struct ks_variant nulls = {
+	.name = "test-null-ops", .kernel = "none", .default_era = 0,
+	.ops = (const struct kvm_variant_ops *)zero_ops,
+};
+static const struct ks_variant era = {
+	.name = "test-bad-era", .kernel = "none", .default_era = (enum ks_era_id)99,
+	.ops = (const struct kvm_variant_ops *)zero_ops,
+};
+__attribute__((constructor)) static void reg(void)
+{
+#ifdef BAD_ERA
+	ks_variant_register(&era);
+#else
+	ks_variant_register(&nulls);
+#endif
+}
+C
+cc=${CC:-cc}
+if $cc -shared -fPIC -I"$top/include" -o null-ops.so bad-variant.c 2>cc.err &&
+   $cc -shared -fPIC -DBAD_ERA -I"$top/include" -o bad-era.so bad-variant.c 2>>cc.err; then
+	expect_error "--load: a variant with NULL functions" \
+		"variant 'test-null-ops' has no kvm_is_reserved_pfn()" "$KVMSIM" check --load ./null-ops.so
+	expect_error "--load: an era out of range" \
+		"variant 'test-bad-era': default era 99 is out of range" "$KVMSIM" check --load ./bad-era.so
+else
+	skip "--load: a variant with NULL functions" "no C compiler"
+	skip "--load: an era out of range" "no C compiler"
+fi
 expect_error "--load of a missing object" "--load /nonexistent/x.so" \
 	"$KVMSIM" check --load /nonexistent/x.so
 expect_error "table is not implemented yet" "table: not implemented yet" "$KVMSIM" table
