@@ -34,7 +34,6 @@ const char *ks_strategy_name(enum ks_strategy s);
  * bounded_by "interrupted", with what was found so far.
  */
 void ks_search_interrupt(void);
-bool ks_search_interrupted(void);
 /* Returns -1 for an unknown name. */
 int ks_strategy_lookup(const char *name);
 

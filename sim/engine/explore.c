@@ -22,7 +22,13 @@ static int ks_explore_init(struct ks_search *s)
 	return 0;
 }
 
-static bool ks_explore_next(struct ks_search *s)
+/*
+ * The next run: the first run, else the deepest node with a backtrack thread
+ * not yet explored and not asleep, lowest thread first.  @skip (may be NULL)
+ * refuses a candidate, which then counts as explored.
+ */
+static bool ks_explore_pick(struct ks_search *s,
+			    bool (*skip)(struct ks_search *s, uint32_t d, int tid))
 {
 	struct ks_tree *t = &s->tree;
 	uint32_t i, cand;
@@ -34,15 +40,25 @@ static bool ks_explore_next(struct ks_search *s)
 	}
 	for (i = s->depth; i-- > 0;) {
 		cand = t->backtrack[i] & ~t->done[i] & ~t->sleep[i];
-		if (!cand)
-			continue;
-		s->dec[i] = (uint8_t)__builtin_ctz(cand);
-		t->done[i] |= KS_BIT(s->dec[i]);
-		s->replay = i;
-		s->forced = i + 1;
-		return true;
+		while (cand) {
+			int tid = __builtin_ctz(cand);
+
+			cand &= cand - 1;
+			t->done[i] |= KS_BIT(tid);
+			if (skip && skip(s, i, tid))
+				continue;
+			s->dec[i] = (uint8_t)tid;
+			s->replay = i;
+			s->forced = i + 1;
+			return true;
+		}
 	}
 	return false;
+}
+
+static bool ks_explore_next(struct ks_search *s)
+{
+	return ks_explore_pick(s, NULL);
 }
 
 /*
@@ -195,39 +211,26 @@ static int ks_bounded_init(struct ks_search *s)
 	return ks_dpor_init(s);
 }
 
+/* A backtrack point past the bound is not taken, and cuts the round. */
+static bool ks_bounded_skip(struct ks_search *s, uint32_t d, int tid)
+{
+	if (!ks_would_preempt(s, d, tid))
+		return false;
+	s->pbound_cut = true;
+	return true;
+}
+
 static bool ks_bounded_next(struct ks_search *s)
 {
-	struct ks_tree *t = &s->tree;
-	uint32_t i, cand;
-
-	if (!t->started)
-		return ks_explore_next(s);
-	for (;;) {
-		for (i = s->depth; i-- > 0;) {
-			cand = t->backtrack[i] & ~t->done[i] & ~t->sleep[i];
-			while (cand) {
-				int tid = __builtin_ctz(cand);
-
-				cand &= cand - 1;
-				t->done[i] |= KS_BIT(tid);
-				if (ks_would_preempt(s, i, tid)) {
-					s->pbound_cut = true;
-					continue;
-				}
-				s->dec[i] = (uint8_t)tid;
-				s->replay = i;
-				s->forced = i + 1;
-				return true;
-			}
-		}
-		if (!s->pbound_cut || s->pbound >= s->opts.bound)
-			return false;
-		s->pbound++;		/* the next round */
-		s->pbound_cut = false;
-		t->started = false;
-		t->sleep[0] = 0;
-		return ks_explore_next(s);
-	}
+	if (ks_explore_pick(s, ks_bounded_skip))
+		return true;
+	if (!s->pbound_cut || s->pbound >= s->opts.bound)
+		return false;
+	s->pbound++;		/* the next round */
+	s->pbound_cut = false;
+	s->tree.started = false;
+	s->tree.sleep[0] = 0;
+	return ks_explore_next(s);
 }
 
 static int ks_bounded_choose(struct ks_search *s, uint32_t d, uint32_t en)

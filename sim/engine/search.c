@@ -424,11 +424,6 @@ void ks_search_interrupt(void)
 	ks_interrupt_flag = 1;
 }
 
-bool ks_search_interrupted(void)
-{
-	return ks_interrupt_flag;
-}
-
 /* ---- shrinking ---------------------------------------------------------------------------- */
 
 /*
