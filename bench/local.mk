@@ -1,7 +1,7 @@
 # bench: programs that print figures (bench/README.md); never pass/fail on time.
 noinst_PROGRAMS += bench/bench-engine
 bench_bench_engine_SOURCES = bench/bench-engine.c tests/engine/synth.c tests/engine/synth.h
-bench_bench_engine_LDADD = libkvmsim.a
+bench_bench_engine_LDADD = $(KVMSIM_LIB)
 EXTRA_DIST += bench/README.md
 
 bench: bench/bench-engine

@@ -28,6 +28,7 @@ struct ks_variant {
 	const char *catches;		/* mutants: the oracle that must catch it */
 	enum ks_era_id default_era;
 	const struct kvm_variant_ops *ops;
+	const void *def;		/* the registry's: its declaration, if any */
 };
 
 size_t ks_variant_count(void);
@@ -37,6 +38,11 @@ const struct ks_variant *ks_variant_lookup(const char *name);
 int ks_variant_register(const struct ks_variant *v);
 /* Why the last ks_variant_register() refused its variant, or NULL. */
 const char *ks_variant_rejected(void);
+/*
+ * The @i-th function @v replaces over its base (NULL past the last), and in
+ * @commit the kernel commit that changed it.  For `list variants -v`.
+ */
+const char *ks_variant_replacement(const struct ks_variant *v, size_t i, const char **commit);
 uint64_t ks_variant_fingerprint(const struct ks_variant *v);
 
 struct ks_scenario;		/* include/kvmsim/scenario.h */

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `kvmsim list [--json] variants|mutants|scenarios|oracles|eras`: one name
- * per line, no header, a short description after a tab; or, with --json,
- * {"WHAT": [{"name": ..., "description": ...}, ...]} (a mutant also names
- * the oracle that catches it).
+ * `kvmsim list [--json] [-v] variants|mutants|scenarios|oracles|eras`: one
+ * name per line, no header, a short description after a tab; or, with
+ * --json, {"WHAT": [{"name": ..., "description": ...}, ...]} (a mutant also
+ * names the oracle that catches it).  -v, for variants and mutants, adds what
+ * each builds on, the kernel it models and the functions it replaces, each
+ * with its commit; JSON always has them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 static const char *const what[] = { "variants", "mutants", "scenarios", "oracles", "eras" };
 
 static struct cli_json *list_json;	/* --json: the writer, else NULL */
+static bool list_verbose;		/* -v */
 
 /* One entry of the list; @catches only for a mutant. */
 static void item(const char *name, const char *desc, const char *catches)
@@ -38,15 +41,66 @@ static void item(const char *name, const char *desc, const char *catches)
 	cli_json_end(list_json, '}');
 }
 
+/* What @v builds on and replaces: indented lines, or JSON members. */
+static void variant_detail(const struct ks_variant *v)
+{
+	const char *fn, *commit;
+	size_t i;
+
+	if (!list_json) {
+		printf("\tbase: %s\n\tkernel: %s\n", v->base ? v->base : "none",
+		       v->kernel ? v->kernel : "?");
+		/* a base defines every function; a variant replaces some */
+		for (i = 0; (fn = ks_variant_replacement(v, i, &commit)); i++)
+			printf("\t%-9s %s()%s%s\n",
+			       i ? "" : v->base ? "replaces:" : "defines:", fn,
+			       commit ? "  " : "", commit ? commit : "");
+		return;
+	}
+	cli_json_key(list_json, "base");
+	cli_json_str(list_json, v->base);
+	cli_json_key(list_json, "kernel");
+	cli_json_str(list_json, v->kernel ? v->kernel : "");
+	cli_json_key(list_json, "replaces");
+	cli_json_begin(list_json, '[');
+	for (i = 0; (fn = ks_variant_replacement(v, i, &commit)); i++) {
+		cli_json_begin(list_json, '{');
+		cli_json_key(list_json, "function");
+		cli_json_str(list_json, fn);
+		cli_json_key(list_json, "commit");
+		cli_json_str(list_json, commit ? commit : "");
+		cli_json_end(list_json, '}');
+	}
+	cli_json_end(list_json, ']');
+}
+
 static void list_variants(bool mutants)
 {
 	size_t i;
 
 	for (i = 0; i < ks_variant_count(); i++) {
 		const struct ks_variant *v = ks_variant_at(i);
+		const char *catches = mutants ? (v->catches ? v->catches : "?") : NULL;
 
-		if (v->mutant == mutants)
-			item(v->name, v->summary, mutants ? (v->catches ? v->catches : "?") : NULL);
+		if (v->mutant != mutants)
+			continue;
+		if (!list_json) {
+			item(v->name, v->summary, catches);
+			if (list_verbose)
+				variant_detail(v);
+			continue;
+		}
+		cli_json_begin(list_json, '{');
+		cli_json_key(list_json, "name");
+		cli_json_str(list_json, v->name);
+		cli_json_key(list_json, "description");
+		cli_json_str(list_json, v->summary ? v->summary : "");
+		if (catches) {
+			cli_json_key(list_json, "catches");
+			cli_json_str(list_json, catches);
+		}
+		variant_detail(v);
+		cli_json_end(list_json, '}');
 	}
 }
 
@@ -104,15 +158,22 @@ int cli_list(int argc, char **argv)
 	struct ks_spell sp;
 	struct cli_json j;
 	const char *best;
-	bool json = argc > 1 && !strcmp(argv[1], "--json");
+	bool json = false;
 	int k, ret;
 
-	if (json) {
-		argc--;
-		argv++;
+	list_verbose = false;
+	for (; argc > 1 && argv[1][0] == '-'; argc--, argv++) {
+		if (!strcmp(argv[1], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--verbose")) {
+			list_verbose = true;
+		} else {
+			cli_error("list: unknown option '%s' (--json, -v)", argv[1]);
+			return CLI_BAD;
+		}
 	}
 	if (argc != 2) {
-		cli_error("list: %s (kvmsim list variants|mutants|scenarios|oracles|eras)",
+		cli_error("list: %s (kvmsim list [--json] [-v] variants|mutants|scenarios|oracles|eras)",
 			  argc < 2 ? "what to list?" : "one thing at a time");
 		return CLI_BAD;
 	}

@@ -128,32 +128,66 @@ struct kvm {
 };
 
 /*
- * The functions a variant may replace.  Everything else in sim/kvm is shared
- * by all variants.
+ * The functions a variant may replace (kvm-ops.h), as a table.  Everything
+ * else in sim/kvm is shared by all variants of the generation.
  */
 struct kvm_variant_ops {
-	/* virt/kvm/kvm_main.c */
-	bool (*kvm_is_reserved_pfn)(kvm_pfn_t pfn);
-	bool (*kvm_is_zone_device_pfn)(kvm_pfn_t pfn);	/* NULL before 5.4 */
-	void (*kvm_release_pfn_clean)(kvm_pfn_t pfn);
-	void (*kvm_set_pfn_dirty)(kvm_pfn_t pfn);
-	void (*kvm_set_pfn_accessed)(kvm_pfn_t pfn);
-	void (*kvm_get_pfn)(kvm_pfn_t pfn);
-	kvm_pfn_t (*hva_to_pfn)(unsigned long addr, bool atomic, bool *async,
-				bool write_fault, bool *writable);
-	/* arch/x86/kvm/mmu.c */
-	int (*tdp_page_fault)(struct kvm_vcpu *vcpu, gpa_t gpa, uint32_t error_code,
-			      bool prefault);
-	void (*transparent_hugepage_adjust)(struct kvm_vcpu *vcpu, gfn_t *gfnp,
-					    kvm_pfn_t *pfnp, int *levelp);
-	int (*mmu_set_spte)(struct kvm_vcpu *vcpu, struct kvm_spte *sptep,
-			    bool write_fault, int level, gfn_t gfn, kvm_pfn_t pfn,
-			    bool speculative, bool host_writable);
-	int (*mmu_spte_clear_track_bits)(struct kvm *kvm, struct kvm_spte *sptep,
-					 gfn_t gfn, int level);
-	bool (*mmu_notifier_retry)(struct kvm *kvm, unsigned long mmu_seq);
-	int (*direct_pte_prefetch_many)(struct kvm_vcpu *vcpu, gfn_t gfn, int nr);
+#define KVM_OP(ret, name, params, args, trace) ret (*name) params;
+#define KVM_OP_VOID(name, params, args) void (*name) params;
+#include "kvm/kvm-ops.h"
 };
+
+/* For each function a variant replaces, the kernel commit that changed it. */
+struct kvm_variant_commits {
+#define KVM_OP(ret, name, params, args, trace) const char *name;
+#define KVM_OP_VOID(name, params, args) const char *name;
+#include "kvm/kvm-ops.h"
+};
+
+/*
+ * A variant, declared: its base and only the functions its kernel changed,
+ * each with the commit that changed it.  The registry (variants.c) finds the
+ * definitions in the kvm_variants section, resolves each one over its base
+ * and checks it before anything runs.
+ *
+ *	KVM_VARIANT(v5_4) = {
+ *		.v = { .name = "v5.4", .base = "v5.4-rc7", ... },
+ *		.date = "2019-11-24",
+ *		.replaces = { .kvm_is_reserved_pfn = v5_4_kvm_is_reserved_pfn },
+ *		.commits = { .kvm_is_reserved_pfn = "a78986aae9b2" },
+ *	};
+ *
+ * Built with -DKVMSIM_MODULE (an out-of-tree object for --load, see
+ * kvmsim.pc) the same declaration registers from a constructor instead, as a
+ * kernel module's initcall does.
+ */
+struct kvm_variant_def {
+	struct ks_variant v;		/* v.ops is filled at load */
+	const char *date;		/* of the release or posting: list order */
+	struct kvm_variant_ops replaces;
+	struct kvm_variant_commits commits;
+	/* Filled at load: the base's functions with the replacements over them. */
+	struct kvm_variant_ops ops;
+	int state;			/* 0 unresolved, 1 resolving, 2 ready, -1 rejected */
+};
+
+int kvm_variant_def_register(struct kvm_variant_def *def);
+
+#ifdef KVMSIM_MODULE
+#define KVM_VARIANT(id)								\
+	static struct kvm_variant_def id;					\
+	__attribute__((constructor)) static void id##_register(void)		\
+	{									\
+		kvm_variant_def_register(&id);					\
+	}									\
+	static struct kvm_variant_def id
+#else
+#define KVM_VARIANT(id)								\
+	static struct kvm_variant_def id;					\
+	static struct kvm_variant_def *const id##_entry				\
+		__attribute__((used, section("kvm_variants"))) = &id;		\
+	static struct kvm_variant_def id
+#endif
 
 /* The variant and the VM of the current run. */
 extern const struct kvm_variant_ops *kvm_ops;
@@ -161,56 +195,16 @@ extern struct kvm *kvm_current;
 
 /* ---- dispatchers: the kernel's names (kvm_dispatch.c) ---------------------- */
 
-bool kvm_is_reserved_pfn(kvm_pfn_t pfn);
-bool kvm_is_zone_device_pfn(kvm_pfn_t pfn);
-void kvm_release_pfn_clean(kvm_pfn_t pfn);
-void kvm_set_pfn_dirty(kvm_pfn_t pfn);
-void kvm_set_pfn_accessed(kvm_pfn_t pfn);
-void kvm_get_pfn(kvm_pfn_t pfn);
-kvm_pfn_t hva_to_pfn(unsigned long addr, bool atomic, bool *async,
-		     bool write_fault, bool *writable);
-int tdp_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, uint32_t error_code,
-		   bool prefault);
-void transparent_hugepage_adjust(struct kvm_vcpu *vcpu, gfn_t *gfnp,
-				 kvm_pfn_t *pfnp, int *levelp);
-int mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_spte *sptep, bool write_fault,
-		 int level, gfn_t gfn, kvm_pfn_t pfn, bool speculative, bool host_writable);
-int mmu_spte_clear_track_bits(struct kvm *kvm, struct kvm_spte *sptep, gfn_t gfn,
-			      int level);
-bool mmu_notifier_retry(struct kvm *kvm, unsigned long mmu_seq);
-int direct_pte_prefetch_many(struct kvm_vcpu *vcpu, gfn_t gfn, int nr);
+#define KVM_OP(ret, name, params, args, trace) ret name params;
+#define KVM_OP_VOID(name, params, args) void name params;
+#include "kvm/kvm-ops.h"
 
 /* ---- the v4.19 implementations other variants build on ---------------------- */
 
-extern const struct kvm_variant_ops kvm_v4_19_ops;
-
-/* Each variant fills its ops from its base's, then replaces what differs. */
-void kvm_v4_19_ops_init(struct kvm_variant_ops *ops);
-void kvm_v5_4_rc7_ops_init(struct kvm_variant_ops *ops);
-void kvm_v5_4_ops_init(struct kvm_variant_ops *ops);
-void kvm_mut_no_retry_ops_init(struct kvm_variant_ops *ops);
-void kvm_mut_missing_put_ops_init(struct kvm_variant_ops *ops);
-void kvm_mut_double_put_ops_init(struct kvm_variant_ops *ops);
-void kvm_mut_zap_skip_ops_init(struct kvm_variant_ops *ops);
-
-bool v4_19_kvm_is_reserved_pfn(kvm_pfn_t pfn);
-void v4_19_kvm_release_pfn_clean(kvm_pfn_t pfn);
-void v4_19_kvm_set_pfn_dirty(kvm_pfn_t pfn);
-void v4_19_kvm_set_pfn_accessed(kvm_pfn_t pfn);
-void v4_19_kvm_get_pfn(kvm_pfn_t pfn);
-kvm_pfn_t v4_19_hva_to_pfn(unsigned long addr, bool atomic, bool *async,
-			   bool write_fault, bool *writable);
-int v4_19_tdp_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, uint32_t error_code,
-			 bool prefault);
-void v4_19_transparent_hugepage_adjust(struct kvm_vcpu *vcpu, gfn_t *gfnp,
-				       kvm_pfn_t *pfnp, int *levelp);
-int v4_19_mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_spte *sptep,
-		       bool write_fault, int level, gfn_t gfn, kvm_pfn_t pfn,
-		       bool speculative, bool host_writable);
-int v4_19_mmu_spte_clear_track_bits(struct kvm *kvm, struct kvm_spte *sptep,
-				    gfn_t gfn, int level);
-bool v4_19_mmu_notifier_retry(struct kvm *kvm, unsigned long mmu_seq);
-int v4_19_direct_pte_prefetch_many(struct kvm_vcpu *vcpu, gfn_t gfn, int nr);
+#define KVM_OP(ret, name, params, args, trace) ret v4_19_##name params;
+#define KVM_OP_VOID(name, params, args) void v4_19_##name params;
+#define KVM_OP_OPTIONAL_RET0(ret, name, params, args, trace)
+#include "kvm/kvm-ops.h"
 
 /* ---- shared helpers (mmu.c, kvm_main.c) --------------------------------------- */
 

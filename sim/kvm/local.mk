@@ -9,6 +9,8 @@ libkvmsim_a_SOURCES += \
 	sim/kvm/variants.c \
 	sim/kvm/diff.c \
 	sim/kvm/scenario.c \
+	sim/kvm/kvm-ops.h \
+	sim/kvm/variants/v4.19.c \
 	sim/kvm/variants/v5.4-rc7.c \
 	sim/kvm/variants/v5.4.c \
 	sim/kvm/variants/mutants.c

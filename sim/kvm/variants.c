@@ -6,100 +6,86 @@
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kvm/kvm.h"
 
-struct kvm_variant_def {
-	struct ks_variant v;
-	void (*init)(struct kvm_variant_ops *ops);
-	struct kvm_variant_ops ops;
+/*
+ * The built-in variants: every KVM_VARIANT() definition linked in, found
+ * through the kvm_variants section.  The linker provides its bounds.
+ */
+extern struct kvm_variant_def *const __start_kvm_variants[];
+extern struct kvm_variant_def *const __stop_kvm_variants[];
+
+#define KVM_MAX_VARIANTS 64
+
+/* The registry, in list order: built-ins sorted, then what --load added. */
+static const struct ks_variant *kvm_variants[KVM_MAX_VARIANTS];
+static size_t kvm_nr_variants, kvm_nr_builtin;
+static bool kvm_registry_ready;
+static char kvm_rejected[256];
+
+static const char *const kvm_op_names[] = {
+#define KVM_OP(ret, name, params, args, trace) #name,
+#define KVM_OP_VOID(name, params, args) #name,
+#include "kvm/kvm-ops.h"
 };
-
-static struct kvm_variant_def kvm_builtin_variants[] = {
-	{ .v = { .name = "v4.19", .base = NULL,
-		 .kernel = "v4.19.0 (84df9525b0c2)",
-		 .summary = "ZONE_DEVICE pages are kvm_is_reserved_pfn(): gup references on them are never put",
-		 .default_era = KS_ERA_4_19 },
-	  .init = kvm_v4_19_ops_init },
-	{ .v = { .name = "v5.4-rc7", .base = "v4.19",
-		 .kernel = "v5.4-rc7, the parent of a78986aae9b2",
-		 .summary = "release moved out of mmu_set_spte(); ZONE_DEVICE still reserved",
-		 .default_era = KS_ERA_5_2 },
-	  .init = kvm_v5_4_rc7_ops_init },
-	{ .v = { .name = "v5.4", .base = "v5.4-rc7",
-		 .kernel = "v5.4-rc8: a78986aae9b2 \"KVM: MMU: Do not treat ZONE_DEVICE pages as being reserved\"",
-		 .summary = "ZONE_DEVICE pages are refcounted like normal pages; no A/D or THP adjust on them",
-		 .default_era = KS_ERA_5_2 },
-	  .init = kvm_v5_4_ops_init },
-	{ .v = { .name = "mut-no-retry", .base = "v5.4", .mutant = true,
-		 .catches = "stale-spte",
-		 .kernel = "mutant of v5.4",
-		 .summary = "mmu_notifier_retry() never retries",
-		 .default_era = KS_ERA_5_2 },
-	  .init = kvm_mut_no_retry_ops_init },
-	{ .v = { .name = "mut-missing-put", .base = "v5.4", .mutant = true,
-		 .catches = "audit",
-		 .kernel = "mutant of v5.4",
-		 .summary = "kvm_release_pfn_clean() never puts the page",
-		 .default_era = KS_ERA_5_2 },
-	  .init = kvm_mut_missing_put_ops_init },
-	{ .v = { .name = "mut-double-put", .base = "v5.4", .mutant = true,
-		 .catches = "refcount",
-		 .kernel = "mutant of v5.4",
-		 .summary = "kvm_release_pfn_clean() puts the page twice",
-		 .default_era = KS_ERA_5_2 },
-	  .init = kvm_mut_double_put_ops_init },
-	{ .v = { .name = "mut-zap-skip", .base = "v5.4", .mutant = true,
-		 .catches = "unbind-survivor",
-		 .kernel = "mutant of v5.4",
-		 .summary = "zapping an SPTE leaves it in place",
-		 .default_era = KS_ERA_5_2 },
-	  .init = kvm_mut_zap_skip_ops_init },
+static const bool kvm_op_optional[] = {
+#define KVM_OP(ret, name, params, args, trace) false,
+#define KVM_OP_VOID(name, params, args) false,
+#define KVM_OP_OPTIONAL_RET0(ret, name, params, args, trace) true,
+#include "kvm/kvm-ops.h"
 };
+#define KVM_NR_OPS (sizeof(kvm_op_names) / sizeof(kvm_op_names[0]))
 
-#define KVM_NR_BUILTIN (sizeof(kvm_builtin_variants) / sizeof(kvm_builtin_variants[0]))
-#define KVM_MAX_LOADED 32
+/* The ops tables as arrays of slots: each is a run of function pointers. */
+typedef void (*kvm_slot_t)(void);
+_Static_assert(sizeof(struct kvm_variant_ops) == KVM_NR_OPS * sizeof(kvm_slot_t),
+	       "struct kvm_variant_ops is one pointer per op of kvm-ops.h");
+_Static_assert(sizeof(struct kvm_variant_commits) == KVM_NR_OPS * sizeof(const char *),
+	       "struct kvm_variant_commits is one string per op of kvm-ops.h");
 
-static const struct ks_variant *kvm_loaded[KVM_MAX_LOADED];
-static size_t kvm_nr_loaded;
-
-static const struct ks_variant *kvm_builtin(size_t i)
+static kvm_slot_t *kvm_slots(struct kvm_variant_ops *ops)
 {
-	struct kvm_variant_def *d = &kvm_builtin_variants[i];
-
-	if (!d->v.ops) {
-		d->init(&d->ops);
-		d->v.ops = &d->ops;
-	}
-	return &d->v;
+	return (kvm_slot_t *)(void *)ops;
 }
 
-size_t ks_variant_count(void)
+static kvm_slot_t kvm_slot(const struct kvm_variant_ops *ops, size_t i)
 {
-	return KVM_NR_BUILTIN + kvm_nr_loaded;
+	kvm_slot_t slot;
+
+	memcpy(&slot, (const char *)ops + i * sizeof(slot), sizeof(slot));
+	return slot;
 }
 
-const struct ks_variant *ks_variant_at(size_t i)
+static const char *kvm_commit(const struct kvm_variant_commits *c, size_t i)
 {
-	if (i < KVM_NR_BUILTIN)
-		return kvm_builtin(i);
-	if (i - KVM_NR_BUILTIN < kvm_nr_loaded)
-		return kvm_loaded[i - KVM_NR_BUILTIN];
-	return NULL;
+	const char *s;
+
+	memcpy(&s, (const char *)c + i * sizeof(s), sizeof(s));
+	return s;
 }
 
-const struct ks_variant *ks_variant_lookup(const char *name)
+static const struct ks_variant *kvm_find(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < ks_variant_count(); i++)
-		if (!strcmp(ks_variant_at(i)->name, name))
-			return ks_variant_at(i);
+	for (i = 0; i < kvm_nr_variants; i++)
+		if (!strcmp(kvm_variants[i]->name, name))
+			return kvm_variants[i];
 	return NULL;
 }
 
-static char kvm_rejected[256];
+static struct kvm_variant_def *kvm_builtin_def(const char *name)
+{
+	struct kvm_variant_def *const *d;
+
+	for (d = __start_kvm_variants; d < __stop_kvm_variants; d++)
+		if ((*d)->v.name && !strcmp((*d)->v.name, name))
+			return *d;
+	return NULL;
+}
 
 static bool kvm_oracle_known(const char *name)
 {
@@ -111,70 +97,182 @@ static bool kvm_oracle_known(const char *name)
 	return false;
 }
 
+#define KVM_REJECT(...) (snprintf(kvm_rejected, sizeof(kvm_rejected), __VA_ARGS__), -1)
+
+/* What every variant must satisfy, declared or not. */
+static int kvm_check_common(const struct ks_variant *v)
+{
+	size_t i;
+
+	if (!v || !v->name || !*v->name)
+		return KVM_REJECT("a variant without a name");
+	if (kvm_find(v->name))
+		return KVM_REJECT("variant '%s' is already registered", v->name);
+	if ((unsigned)v->default_era >= KS_ERA_NR)
+		return KVM_REJECT("variant '%s': default era %u is out of range (0 to %u)",
+				  v->name, (unsigned)v->default_era, KS_ERA_NR - 1);
+	if (v->mutant && (!v->catches || !kvm_oracle_known(v->catches)))
+		return KVM_REJECT("mutant '%s' names no known oracle that catches it", v->name);
+	if (!v->ops)
+		return KVM_REJECT("variant '%s' has no ops", v->name);
+	for (i = 0; i < KVM_NR_OPS; i++)
+		if (!kvm_op_optional[i] && !kvm_slot(v->ops, i))
+			return KVM_REJECT("variant '%s' has no %s()", v->name, kvm_op_names[i]);
+	if (kvm_nr_variants == KVM_MAX_VARIANTS)
+		return KVM_REJECT("more than %d variants", KVM_MAX_VARIANTS);
+	return 0;
+}
+
+/*
+ * Resolve @def over its base: the base's functions, then each replacement
+ * over them.  A base is a variant already registered or, for a built-in,
+ * another built-in (resolved first, whatever the link order).
+ */
+static int kvm_def_resolve(struct kvm_variant_def *def)
+{
+	const struct ks_variant *base = NULL;
+	size_t i;
+
+	if (def->state == 2)
+		return 0;
+	if (def->state == 1)
+		return KVM_REJECT("variant '%s': its bases loop", def->v.name);
+	if (def->state < 0)
+		return -1;
+	def->state = 1;
+	if (def->v.base) {
+		struct kvm_variant_def *b = kvm_builtin_def(def->v.base);
+
+		if (b && kvm_def_resolve(b)) {
+			def->state = -1;
+			return -1;
+		}
+		base = b ? &b->v : kvm_find(def->v.base);
+		if (!base) {
+			def->state = -1;
+			return KVM_REJECT("variant '%s': unknown base '%s'", def->v.name, def->v.base);
+		}
+		def->ops = *base->ops;
+	}
+	for (i = 0; i < KVM_NR_OPS; i++) {
+		kvm_slot_t f = kvm_slot(&def->replaces, i);
+
+		if (f)
+			kvm_slots(&def->ops)[i] = f;
+		else if (kvm_commit(&def->commits, i)) {
+			def->state = -1;
+			return KVM_REJECT("variant '%s' names a commit for %s() but does not replace it",
+					  def->v.name, kvm_op_names[i]);
+		}
+	}
+	def->v.ops = &def->ops;
+	def->v.def = def;
+	def->state = 2;
+	return 0;
+}
+
+/* Built-ins in list order: variants by date, then mutants; each by name. */
+static int kvm_def_cmp(const void *a, const void *b)
+{
+	const struct ks_variant *x = *(const struct ks_variant *const *)a;
+	const struct ks_variant *y = *(const struct ks_variant *const *)b;
+	const struct kvm_variant_def *dx = x->def, *dy = y->def;
+	int c;
+
+	if (x->mutant != y->mutant)
+		return x->mutant ? 1 : -1;
+	c = strcmp(dx->date ? dx->date : "", dy->date ? dy->date : "");
+	return c ? c : strcmp(x->name, y->name);
+}
+
+/*
+ * Load the built-ins, once.  One that does not check out is a bug in the
+ * tree: it is left out and said, and ks_variant_rejected() keeps why.
+ */
+static void kvm_registry_init(void)
+{
+	struct kvm_variant_def *const *d;
+
+	if (kvm_registry_ready)
+		return;
+	kvm_registry_ready = true;
+	for (d = __start_kvm_variants; d < __stop_kvm_variants; d++) {
+		if (kvm_def_resolve(*d) || kvm_check_common(&(*d)->v)) {
+			(*d)->state = -1;
+			fprintf(stderr, "kvmsim: built-in variant left out: %s\n", kvm_rejected);
+			continue;
+		}
+		kvm_variants[kvm_nr_variants++] = &(*d)->v;
+	}
+	qsort(kvm_variants, kvm_nr_variants, sizeof(kvm_variants[0]), kvm_def_cmp);
+	kvm_nr_builtin = kvm_nr_variants;
+}
+
+size_t ks_variant_count(void)
+{
+	kvm_registry_init();
+	return kvm_nr_variants;
+}
+
+const struct ks_variant *ks_variant_at(size_t i)
+{
+	kvm_registry_init();
+	return i < kvm_nr_variants ? kvm_variants[i] : NULL;
+}
+
+const struct ks_variant *ks_variant_lookup(const char *name)
+{
+	kvm_registry_init();
+	return kvm_find(name);
+}
+
 const char *ks_variant_rejected(void)
 {
 	return kvm_rejected[0] ? kvm_rejected : NULL;
 }
 
-/* Why @v cannot be run, or NULL: every field the model reads is checked here. */
-static const char *kvm_variant_invalid(const struct ks_variant *v, char *buf, size_t len)
-{
-	static const struct {
-		const char *name;
-		size_t off;
-	} required[] = {
-#define KVM_REQ(f) { #f, offsetof(struct kvm_variant_ops, f) }
-		KVM_REQ(kvm_is_reserved_pfn), KVM_REQ(kvm_release_pfn_clean),
-		KVM_REQ(kvm_set_pfn_dirty), KVM_REQ(kvm_set_pfn_accessed), KVM_REQ(kvm_get_pfn),
-		KVM_REQ(hva_to_pfn), KVM_REQ(tdp_page_fault), KVM_REQ(transparent_hugepage_adjust),
-		KVM_REQ(mmu_set_spte), KVM_REQ(mmu_spte_clear_track_bits),
-		KVM_REQ(mmu_notifier_retry), KVM_REQ(direct_pte_prefetch_many),
-#undef KVM_REQ
-	};
-	size_t i;
-
-	if (!v || !v->name || !*v->name)
-		return "a variant without a name";
-	if (ks_variant_lookup(v->name)) {
-		snprintf(buf, len, "variant '%s' is already registered", v->name);
-		return buf;
-	}
-	if ((unsigned)v->default_era >= KS_ERA_NR) {
-		snprintf(buf, len, "variant '%s': default era %u is out of range (0 to %u)", v->name,
-			 (unsigned)v->default_era, KS_ERA_NR - 1);
-		return buf;
-	}
-	if (v->mutant && (!v->catches || !kvm_oracle_known(v->catches))) {
-		snprintf(buf, len, "mutant '%s' names no known oracle that catches it", v->name);
-		return buf;
-	}
-	if (!v->ops) {
-		snprintf(buf, len, "variant '%s' has no ops", v->name);
-		return buf;
-	}
-	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-		if (!*(void *const *)((const char *)v->ops + required[i].off)) {
-			snprintf(buf, len, "variant '%s' has no %s()", v->name, required[i].name);
-			return buf;
-		}
-	if (kvm_nr_loaded == KVM_MAX_LOADED) {
-		snprintf(buf, len, "more than %d loaded variants", KVM_MAX_LOADED);
-		return buf;
-	}
-	return NULL;
-}
-
 int ks_variant_register(const struct ks_variant *v)
 {
-	const char *why = kvm_variant_invalid(v, kvm_rejected, sizeof(kvm_rejected));
-
-	if (why) {
-		if (why != kvm_rejected)
-			snprintf(kvm_rejected, sizeof(kvm_rejected), "%s", why);
+	kvm_registry_init();
+	kvm_rejected[0] = '\0';
+	if (kvm_check_common(v))
 		return -1;
-	}
-	kvm_loaded[kvm_nr_loaded++] = v;
+	kvm_variants[kvm_nr_variants++] = v;
 	return 0;
+}
+
+/* A KVM_VARIANT() of an object built with -DKVMSIM_MODULE, from its constructor. */
+int kvm_variant_def_register(struct kvm_variant_def *def)
+{
+	kvm_registry_init();
+	kvm_rejected[0] = '\0';
+	if (!def->v.name || !*def->v.name)
+		return KVM_REJECT("a variant without a name");
+	if (kvm_find(def->v.name))
+		return KVM_REJECT("variant '%s' is already registered", def->v.name);
+	if (kvm_def_resolve(def) || kvm_check_common(&def->v))
+		return -1;
+	kvm_variants[kvm_nr_variants++] = &def->v;
+	return 0;
+}
+
+const char *ks_variant_replacement(const struct ks_variant *v, size_t i, const char **commit)
+{
+	const struct kvm_variant_def *def = v->def;
+	size_t k;
+
+	if (!def)
+		return NULL;
+	for (k = 0; k < KVM_NR_OPS; k++) {
+		if (!kvm_slot(&def->replaces, k))
+			continue;
+		if (i-- == 0) {
+			if (commit)
+				*commit = kvm_commit(&def->commits, k);
+			return kvm_op_names[k];
+		}
+	}
+	return NULL;
 }
 
 /* FNV-1a over the name and the kernel it models: stable across builds. */

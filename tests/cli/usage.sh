@@ -21,7 +21,14 @@ expect_error "a strategy not implemented yet" "not implemented yet" \
 expect_error "--depth without pct" "--depth applies to --strategy pct" \
 	"$KVMSIM" check --depth 2
 expect_status "list --json mutants" 0 "$KVMSIM" list --json mutants
-expect_line out "list --json names each mutant and its oracle" '{"name": "mut-no-retry", "description": "mmu_notifier_retry() never retries", "catches": "stale-spte"}'
+expect_line out "list --json names each mutant and its oracle" '{"name": "mut-no-retry", "description": "mmu_notifier_retry() never retries", "catches": "stale-spte", "base": "v5.4"'
+expect_line out "list --json names what a mutant replaces" '"replaces": [{"function": "mmu_notifier_retry", "commit": "mutant"}]'
+# -v: what each variant builds on and replaces, with the commit beside each function.
+expect_status "list -v variants" 0 "$KVMSIM" list -v variants
+expect_line out "list -v names a variant's base" "	base: v5.4-rc7"
+expect_line out "list -v names a replaced function and its commit" "	replaces: kvm_is_reserved_pfn()  a78986aae9b2"
+expect_line out "list -v: a base defines every function" "	defines:  kvm_is_reserved_pfn()  84df9525b0c2"
+expect_error "list with an unknown option" "list: unknown option '--jsno'" "$KVMSIM" list --jsno variants
 # Input that is not a scenario, or a world too big to model: exit 2, never a hang or an abort.
 expect_error "a device as scenario" "/dev/zero: not a regular file" "$KVMSIM" check -s /dev/zero
 if mkfifo fifo.scn 2>/dev/null; then

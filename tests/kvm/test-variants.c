@@ -198,11 +198,12 @@ static void walk_thp_adjust(struct kvm_vcpu *vcpu, gfn_t *gfnp,
 	}
 }
 
-static struct kvm_variant_ops walk_ops;
-static const struct ks_variant walk_variant = {
-	.name = "test-walk-host-pmd", .base = "v5.4",
-	.kernel = "test variant", .summary = "THP adjust from the host PMD",
-	.default_era = KS_ERA_5_2, .ops = &walk_ops,
+/* Declared as an out-of-tree variant is, and registered at run time. */
+static struct kvm_variant_def walk_variant = {
+	.v = { .name = "test-walk-host-pmd", .base = "v5.4",
+	       .kernel = "test variant", .summary = "THP adjust from the host PMD",
+	       .default_era = KS_ERA_5_2 },
+	.replaces = { .transparent_hugepage_adjust = walk_thp_adjust },
 };
 
 START_TEST(test_diff_runs_walking_variant)
@@ -212,12 +213,10 @@ START_TEST(test_diff_runs_walking_variant)
 	char *line;
 	int n;
 
-	kvm_v5_4_ops_init(&walk_ops);
-	walk_ops.transparent_hugepage_adjust = walk_thp_adjust;
-	if (!ks_variant_lookup(walk_variant.name))
-		ck_assert_int_eq(ks_variant_register(&walk_variant), 0);
+	if (!ks_variant_lookup(walk_variant.v.name))
+		ck_assert_int_eq(kvm_variant_def_register(&walk_variant), 0);
 	n = ks_variant_diff(ks_variant_lookup("v5.4"),
-			    ks_variant_lookup(walk_variant.name), &out);
+			    ks_variant_lookup(walk_variant.v.name), &out);
 	/* device-dax is mapped by a host PMD: it now maps 2M; THP still does */
 	ck_assert_int_ge(n, 1);
 	for (line = strtok(out.s, "\n"); line; line = strtok(NULL, "\n")) {
@@ -384,6 +383,74 @@ START_TEST(test_prefetch_neighbours)
 }
 END_TEST
 
+/* The built-ins load from the section, all of them, in list order. */
+START_TEST(test_registry_builtins)
+{
+	const struct ks_variant *v;
+	const char *fn, *commit;
+	bool mutants = false, found = false;
+	size_t i;
+
+	ck_assert_uint_ge(ks_variant_count(), 7);
+	ck_assert_ptr_null(ks_variant_rejected());
+	ck_assert_str_eq(ks_variant_at(0)->name, "v4.19");
+	for (i = 0; i < ks_variant_count(); i++) {
+		v = ks_variant_at(i);
+		ck_assert_msg(!mutants || v->mutant, "%s listed after a mutant", v->name);
+		mutants = v->mutant;
+		ck_assert_ptr_nonnull(v->ops->kvm_is_reserved_pfn);
+		ck_assert_ptr_nonnull(v->ops->tdp_page_fault);
+	}
+	v = ks_variant_lookup("v5.4");
+	for (i = 0; (fn = ks_variant_replacement(v, i, &commit)); i++)
+		if (!strcmp(fn, "kvm_is_reserved_pfn")) {
+			ck_assert_str_eq(commit, "a78986aae9b2");
+			found = true;
+		}
+	ck_assert(found);
+	ck_assert_uint_eq(i, 5);
+	/* the parent's functions where v5.4 replaces none */
+	ck_assert_ptr_eq(v->ops->tdp_page_fault, ks_variant_lookup("v5.4-rc7")->ops->tdp_page_fault);
+	ck_assert_ptr_ne(v->ops->kvm_is_reserved_pfn, ks_variant_lookup("v4.19")->ops->kvm_is_reserved_pfn);
+}
+END_TEST
+
+static void noop_release(kvm_pfn_t pfn)
+{
+	(void)pfn;
+}
+
+/* A declaration that does not check out is refused, saying why. */
+START_TEST(test_registry_rejects)
+{
+	static struct kvm_variant_def bad[] = {
+		{ .v = { .name = "t-no-base", .base = "v9.9", .kernel = "t" },
+		  .replaces = { .kvm_release_pfn_clean = noop_release } },
+		{ .v = { .name = "t-commit-only", .base = "v5.4", .kernel = "t" },
+		  .commits = { .kvm_get_pfn = "deadbeef" } },
+		{ .v = { .name = "v5.4", .base = "v4.19", .kernel = "t" } },
+		{ .v = { .name = "t-rootless", .kernel = "t" },
+		  .replaces = { .kvm_release_pfn_clean = noop_release } },
+		{ .v = { .name = "t-mutant", .base = "v5.4", .kernel = "t", .mutant = true,
+			 .catches = "nothing" } },
+	};
+	static const char *const why[] = {
+		"variant 't-no-base': unknown base 'v9.9'",
+		"variant 't-commit-only' names a commit for kvm_get_pfn() but does not replace it",
+		"variant 'v5.4' is already registered",
+		"variant 't-rootless' has no kvm_is_reserved_pfn()",
+		"mutant 't-mutant' names no known oracle that catches it",
+	};
+	size_t n = ks_variant_count(), i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_int_eq(kvm_variant_def_register(&bad[i]), -1);
+		ck_assert_str_eq(ks_variant_rejected(), why[i]);
+	}
+	ck_assert_uint_eq(ks_variant_count(), n);
+}
+END_TEST
+
 static Suite *variants_suite(void)
 {
 	Suite *s = suite_create("kvm-variants");
@@ -403,6 +470,10 @@ static Suite *variants_suite(void)
 	tcase_add_test(tc, test_diff_a78986aae9b2);
 	tcase_add_test(tc, test_diff_self);
 	tcase_add_test(tc, test_diff_runs_walking_variant);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("registry");
+	tcase_add_test(tc, test_registry_builtins);
+	tcase_add_test(tc, test_registry_rejects);
 	suite_add_tcase(s, tc);
 	return s;
 }

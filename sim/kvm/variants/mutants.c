@@ -11,11 +11,13 @@ static bool mut_no_retry_mmu_notifier_retry(struct kvm *kvm, unsigned long mmu_s
 	return false;
 }
 
-void kvm_mut_no_retry_ops_init(struct kvm_variant_ops *ops)
-{
-	kvm_v5_4_ops_init(ops);
-	ops->mmu_notifier_retry = mut_no_retry_mmu_notifier_retry;
-}
+KVM_VARIANT(mut_no_retry) = {
+	.v = { .name = "mut-no-retry", .base = "v5.4", .mutant = true, .catches = "stale-spte",
+	       .kernel = "mutant of v5.4", .summary = "mmu_notifier_retry() never retries",
+	       .default_era = KS_ERA_5_2 },
+	.replaces = { .mmu_notifier_retry = mut_no_retry_mmu_notifier_retry },
+	.commits = { .mmu_notifier_retry = "mutant" },
+};
 
 /* mut-missing-put: kvm_release_pfn_clean() forgets the put_page(). */
 static void mut_missing_put_kvm_release_pfn_clean(kvm_pfn_t pfn)
@@ -24,11 +26,13 @@ static void mut_missing_put_kvm_release_pfn_clean(kvm_pfn_t pfn)
 		(void)kvm_is_reserved_pfn(pfn);
 }
 
-void kvm_mut_missing_put_ops_init(struct kvm_variant_ops *ops)
-{
-	kvm_v5_4_ops_init(ops);
-	ops->kvm_release_pfn_clean = mut_missing_put_kvm_release_pfn_clean;
-}
+KVM_VARIANT(mut_missing_put) = {
+	.v = { .name = "mut-missing-put", .base = "v5.4", .mutant = true, .catches = "audit",
+	       .kernel = "mutant of v5.4", .summary = "kvm_release_pfn_clean() never puts the page",
+	       .default_era = KS_ERA_5_2 },
+	.replaces = { .kvm_release_pfn_clean = mut_missing_put_kvm_release_pfn_clean },
+	.commits = { .kvm_release_pfn_clean = "mutant" },
+};
 
 /* mut-zap-skip: zapping an SPTE leaves it in place (A/D are not pushed either). */
 static int mut_zap_skip_mmu_spte_clear_track_bits(struct kvm *kvm, struct kvm_spte *sptep,
@@ -37,11 +41,13 @@ static int mut_zap_skip_mmu_spte_clear_track_bits(struct kvm *kvm, struct kvm_sp
 	return 0;
 }
 
-void kvm_mut_zap_skip_ops_init(struct kvm_variant_ops *ops)
-{
-	kvm_v5_4_ops_init(ops);
-	ops->mmu_spte_clear_track_bits = mut_zap_skip_mmu_spte_clear_track_bits;
-}
+KVM_VARIANT(mut_zap_skip) = {
+	.v = { .name = "mut-zap-skip", .base = "v5.4", .mutant = true, .catches = "unbind-survivor",
+	       .kernel = "mutant of v5.4", .summary = "zapping an SPTE leaves it in place",
+	       .default_era = KS_ERA_5_2 },
+	.replaces = { .mmu_spte_clear_track_bits = mut_zap_skip_mmu_spte_clear_track_bits },
+	.commits = { .mmu_spte_clear_track_bits = "mutant" },
+};
 
 /* mut-double-put: kvm_release_pfn_clean() puts the page twice. */
 static void mut_double_put_kvm_release_pfn_clean(kvm_pfn_t pfn)
@@ -52,8 +58,10 @@ static void mut_double_put_kvm_release_pfn_clean(kvm_pfn_t pfn)
 	}
 }
 
-void kvm_mut_double_put_ops_init(struct kvm_variant_ops *ops)
-{
-	kvm_v5_4_ops_init(ops);
-	ops->kvm_release_pfn_clean = mut_double_put_kvm_release_pfn_clean;
-}
+KVM_VARIANT(mut_double_put) = {
+	.v = { .name = "mut-double-put", .base = "v5.4", .mutant = true, .catches = "refcount",
+	       .kernel = "mutant of v5.4", .summary = "kvm_release_pfn_clean() puts the page twice",
+	       .default_era = KS_ERA_5_2 },
+	.replaces = { .kvm_release_pfn_clean = mut_double_put_kvm_release_pfn_clean },
+	.commits = { .kvm_release_pfn_clean = "mutant" },
+};

@@ -110,12 +110,24 @@ out_unlock:
 	return r;
 }
 
-void kvm_v5_4_rc7_ops_init(struct kvm_variant_ops *ops)
-{
-	kvm_v4_19_ops_init(ops);
-	ops->mmu_set_spte = v5_4_rc7_mmu_set_spte;
-	ops->transparent_hugepage_adjust = v5_4_rc7_transparent_hugepage_adjust;
-	ops->kvm_set_pfn_dirty = v5_4_rc7_kvm_set_pfn_dirty;
-	ops->tdp_page_fault = v5_4_rc7_tdp_page_fault;
-	ops->direct_pte_prefetch_many = v5_4_rc7_direct_pte_prefetch_many;
-}
+KVM_VARIANT(v5_4_rc7) = {
+	.v = { .name = "v5.4-rc7", .base = "v4.19",
+	       .kernel = "v5.4-rc7, the parent of a78986aae9b2",
+	       .summary = "release moved out of mmu_set_spte(); ZONE_DEVICE still reserved",
+	       .default_era = KS_ERA_5_2 },
+	.date = "2019-11-10",
+	.replaces = {
+		.mmu_set_spte = v5_4_rc7_mmu_set_spte,
+		.transparent_hugepage_adjust = v5_4_rc7_transparent_hugepage_adjust,
+		.kvm_set_pfn_dirty = v5_4_rc7_kvm_set_pfn_dirty,
+		.tdp_page_fault = v5_4_rc7_tdp_page_fault,
+		.direct_pte_prefetch_many = v5_4_rc7_direct_pte_prefetch_many,
+	},
+	.commits = {
+		.mmu_set_spte = "43fdcda96e25",
+		.transparent_hugepage_adjust = "v5.4-rc7 (commit unverified)",
+		.kvm_set_pfn_dirty = "v5.4-rc7 (commit unverified)",
+		.tdp_page_fault = "43fdcda96e25",
+		.direct_pte_prefetch_many = "43fdcda96e25",
+	},
+};

@@ -81,12 +81,24 @@ static void v5_4_transparent_hugepage_adjust(struct kvm_vcpu *vcpu, gfn_t *gfnp,
 	}
 }
 
-void kvm_v5_4_ops_init(struct kvm_variant_ops *ops)
-{
-	kvm_v5_4_rc7_ops_init(ops);
-	ops->kvm_is_zone_device_pfn = v5_4_kvm_is_zone_device_pfn;
-	ops->kvm_is_reserved_pfn = v5_4_kvm_is_reserved_pfn;
-	ops->kvm_set_pfn_dirty = v5_4_kvm_set_pfn_dirty;
-	ops->kvm_set_pfn_accessed = v5_4_kvm_set_pfn_accessed;
-	ops->transparent_hugepage_adjust = v5_4_transparent_hugepage_adjust;
-}
+KVM_VARIANT(v5_4) = {
+	.v = { .name = "v5.4", .base = "v5.4-rc7",
+	       .kernel = "v5.4-rc8: a78986aae9b2 \"KVM: MMU: Do not treat ZONE_DEVICE pages as being reserved\"",
+	       .summary = "ZONE_DEVICE pages are refcounted like normal pages; no A/D or THP adjust on them",
+	       .default_era = KS_ERA_5_2 },
+	.date = "2019-11-24",
+	.replaces = {
+		.kvm_is_zone_device_pfn = v5_4_kvm_is_zone_device_pfn,
+		.kvm_is_reserved_pfn = v5_4_kvm_is_reserved_pfn,
+		.kvm_set_pfn_dirty = v5_4_kvm_set_pfn_dirty,
+		.kvm_set_pfn_accessed = v5_4_kvm_set_pfn_accessed,
+		.transparent_hugepage_adjust = v5_4_transparent_hugepage_adjust,
+	},
+	.commits = {
+		.kvm_is_zone_device_pfn = "a78986aae9b2",
+		.kvm_is_reserved_pfn = "a78986aae9b2",
+		.kvm_set_pfn_dirty = "a78986aae9b2",
+		.kvm_set_pfn_accessed = "a78986aae9b2",
+		.transparent_hugepage_adjust = "a78986aae9b2",
+	},
+};
