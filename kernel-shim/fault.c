@@ -12,7 +12,9 @@
  *
  * Model simplifications: no huge zero page (a read fault in a VM_HUGEPAGE
  * range allocates the THP, as with transparent_hugepage/use_zero_page = 0);
- * fsdax maps 4K only (the filesystem never hands out a 2M extent); the only
+ * fsdax maps 2M only for a file whose filesystem allocates 2M extents
+ * (file->pmd_extents), and then not from mm-6.15 on (the folio PMD of
+ * vmf_insert_folio_pmd() is not modelled: such a file maps 4K); the only
  * non-present, non-none entries are a THP split's migration entries (no swap).
  */
 #include "linux/dax.h"
@@ -292,6 +294,56 @@ out:
 }
 
 /*
+ * 4.19 fs/dax.c: dax_iomap_pmd_fault(): a PMD when the 2M around the address
+ * is inside the VMA and the file, the fault would not COW (a shared
+ * mapping), and the filesystem maps the whole 2M as one extent at a
+ * 2M-aligned pfn (iomap_begin(), dax_iomap_pfn()); else VM_FAULT_FALLBACK.
+ * vmf_insert_pfn_pmd() puts in a devmap entry, no page reference; a write
+ * makes it dirty and writable, as does a write to its read-only PMD
+ * (wp_huge_pmd() -> ->huge_fault()).
+ */
+static unsigned int dax_iomap_pmd_fault(struct vm_area_struct *vma,
+					unsigned long address, unsigned int flags)
+{
+	struct file *file = vma->vm_file;
+	struct address_space *mapping = &file->f_mapping;
+	unsigned long haddr = address & PMD_MASK;
+	unsigned long pgoff = vma->vm_pgoff + ((haddr - vma->vm_start) >> PAGE_SHIFT);
+	bool write = flags & FAULT_FLAG_WRITE;
+	uint64_t prot = _PAGE_ACCESSED | _PAGE_DEVMAP | _PAGE_PSE;
+	unsigned int ret = VM_FAULT_FALLBACK;
+	enum pg_level level;
+	unsigned long pfn, i;
+	pte_t pte;
+
+	if (!file->pmd_extents || ks_era_current()->id >= KS_ERA_6_15 ||
+	    (write && !(vma->vm_flags & VM_SHARED)) ||
+	    haddr < vma->vm_start || haddr + PMD_SIZE > vma->vm_end)
+		return VM_FAULT_FALLBACK;
+	down_read(&mapping->invalidate_lock);
+	ks_sched_point(mapping->obj, KS_READ);
+	if (pgoff + HPAGE_PMD_NR > file->nr_pages)
+		goto out;
+	pfn = file->block[pgoff];
+	if (!pfn || (pfn & (HPAGE_PMD_NR - 1)))
+		goto out;
+	for (i = 1; i < HPAGE_PMD_NR; i++)
+		if (file->block[pgoff + i] != pfn + i)
+			goto out;
+	if (write)
+		prot |= _PAGE_RW | _PAGE_DIRTY;
+	ret = VM_FAULT_NOPAGE;
+	pte = ks_pte_peek(vma->vm_mm, haddr, &level);
+	if (write && pte_present(pte) && level == PG_LEVEL_2M && pte_pfn(pte) == pfn)
+		wp_page_reuse(vma, haddr, level, pte);
+	else
+		ks_map_page(vma, haddr, PG_LEVEL_2M, pfn_pte(pfn, prot), KS_MAP_NOREF);
+out:
+	up_read(&mapping->invalidate_lock);
+	return ret;
+}
+
+/*
  * 4.19 drivers/dax/device.c: dev_dax_huge_fault() -> __dev_dax_{pte,pmd,pud}_fault():
  * check_vma() refuses once the device is dead (kill_dax()); a fault smaller
  * than the region's alignment is SIGBUS, a larger one falls back; the pfn
@@ -351,6 +403,9 @@ static unsigned int create_huge(struct vm_area_struct *vma, unsigned long addres
 
 	if (vma->backing == KS_BACKING_DEVDAX)
 		return dev_dax_huge_fault(vma, address, flags, level);
+	if (vma->backing == KS_BACKING_FSDAX)
+		return level == PG_LEVEL_2M ? dax_iomap_pmd_fault(vma, address, flags) :
+					      VM_FAULT_FALLBACK;
 	if (vma->backing != KS_BACKING_ANON || level != PG_LEVEL_2M ||
 	    haddr < vma->vm_start || haddr + PMD_SIZE > vma->vm_end)
 		return VM_FAULT_FALLBACK;
@@ -423,6 +478,9 @@ static unsigned int __handle_mm_fault(struct vm_area_struct *vma, unsigned long 
 		if (vma->backing == KS_BACKING_ANON)
 			return wp_page_reuse(vma, address & ~(ks_level_size(level) - 1),
 					     level, pte);
+		if (vma->backing == KS_BACKING_FSDAX && level == PG_LEVEL_2M &&
+		    !(dax_iomap_pmd_fault(vma, address, flags) & VM_FAULT_FALLBACK))
+			return 0;
 		return VM_FAULT_SIGBUS;
 	}
 	return handle_pte_fault(vma, address, flags, pte);

@@ -49,6 +49,7 @@ struct ks_scn_file {
 	const char *name;
 	const struct ks_scn_pmem *pmem;
 	uint64_t pfn, npages;
+	uint64_t extent;	/* the filesystem's allocation unit: 4K, or 2M (PMD faults) */
 	unsigned int line;
 };
 

@@ -212,6 +212,7 @@ static void scn_build_memory(struct kvm_scn_prog *p)
 
 		p->files[i] = ks_fsdax_file_create(f->name, p->pmem[pm], f->pfn,
 						   f->npages);
+		p->files[i]->pmd_extents = f->extent > PAGE_SIZE;
 	}
 }
 

@@ -167,8 +167,9 @@ char *ks_scenario_format(const struct ks_scenario *s, bool expect)
 		sb_printf(&b, "pmem %s pfn=0x%llx pages=0x%llx\n", s->pmem[i].name,
 			  X(s->pmem[i].pfn), X(s->pmem[i].npages));
 	for (i = 0; i < s->nfiles; i++)
-		sb_printf(&b, "file %s pmem=%s pfn=0x%llx pages=0x%llx\n", s->files[i].name,
-			  s->files[i].pmem->name, X(s->files[i].pfn), X(s->files[i].npages));
+		sb_printf(&b, "file %s pmem=%s pfn=0x%llx pages=0x%llx%s\n", s->files[i].name,
+			  s->files[i].pmem->name, X(s->files[i].pfn), X(s->files[i].npages),
+			  s->files[i].extent > KS_SCN_PAGE_SIZE ? " extent=2M" : "");
 	for (i = 0; i < s->nvmas; i++)
 		format_vma(&b, &s->vmas[i]);
 	for (i = 0; i < s->npopulate; i++)

@@ -489,12 +489,17 @@ static void convert(struct scn_parser *p, const struct scn_arg *spec,
 				 what, (unsigned long long)v);
 		put_u64(item, spec, v);
 		break;
-	case ARG_ALIGN:
+	case ARG_ALIGN: {
+		/* a file's extent: fs/dax.c has PTE and PMD faults, no PUD ones */
+		bool pud = strcmp(key, "extent") != 0;
+
 		v = number(p, w->val, w->vcol, what);
-		if (v != KS_SCN_PAGE_SIZE && v != (2ULL << 20) && v != (1ULL << 30))
-			scn_fail(p, w->vcol, "align must be 4K, 2M or 1G, not '%s'", Q(w->val));
+		if (v != KS_SCN_PAGE_SIZE && v != (2ULL << 20) && (!pud || v != (1ULL << 30)))
+			scn_fail(p, w->vcol, "%s must be %s, not '%s'", key,
+				 pud ? "4K, 2M or 1G" : "4K or 2M", Q(w->val));
 		put_u64(item, spec, v);
 		break;
+	}
 	case ARG_UINT:
 	case ARG_INT:
 		v = number(p, w->val ? w->val : w->s, w->val ? w->vcol : w->col, what);

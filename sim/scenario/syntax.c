@@ -163,6 +163,8 @@ static void check_file(struct scn_parser *p, void *item, const struct scn_args *
 	const struct ks_scenario *s = p->scn;
 	size_t i;
 
+	if (!scn_argset(a, "extent"))
+		file->extent = KS_SCN_PAGE_SIZE;
 	if (!scn_argset(a, "pfn")) {
 		/* Blocks follow those of the files already on this pmem. */
 		file->pfn = pmem->pfn;
@@ -366,6 +368,7 @@ static const struct scn_arg file_args[] = {
 	  .off = offsetof(struct ks_scn_file, pmem), .refs = NAME_PMEM },
 	ARG("pages", ARG_PAGES, true, struct ks_scn_file, npages),
 	ARG("pfn", ARG_PFN, false, struct ks_scn_file, pfn),
+	ARG("extent", ARG_ALIGN, false, struct ks_scn_file, extent),
 };
 
 static const struct scn_arg anon_args[] = {

@@ -330,6 +330,68 @@ START_TEST(test_devdax_pud)
 }
 END_TEST
 
+/*
+ * A file whose filesystem allocates 2M extents maps a devmap PMD on an
+ * aligned 2M (no page reference before mm-6.15); a read maps it read-only
+ * and a write makes it writable and dirty; an unaligned extent, a file
+ * without 2M extents, or mm-6.15 map 4K; a partial munmap leaves the rest
+ * mapped 4K on refault.
+ */
+START_TEST(test_fsdax_pmd)
+{
+	struct dev_pagemap *pmem;
+	struct file *file, *small, *odd;
+	enum pg_level level;
+	pte_t pte;
+
+	mm_direct(KS_ERA_5_2);
+	pmem = ks_pmem_create("pmem0", PMEM_PFN, 4 * PAGES_PER_SECTION);
+	file = ks_fsdax_file_create("f", pmem, PMEM_PFN, HPAGE_PMD_NR);
+	file->pmd_extents = true;
+	small = ks_fsdax_file_create("g", pmem, PMEM_PFN + HPAGE_PMD_NR, HPAGE_PMD_NR);
+	odd = ks_fsdax_file_create("h", pmem, PMEM_PFN + 2 * HPAGE_PMD_NR + 1, HPAGE_PMD_NR);
+	odd->pmd_extents = true;
+	ks_mmap_file(mm, HVA, PMD_SIZE, file, 0, PROT_READ | PROT_WRITE);
+	ks_mmap_file(mm, HVA + PMD_SIZE, PMD_SIZE, small, 0, PROT_READ | PROT_WRITE);
+	ks_mmap_file(mm, HVA + 2 * PMD_SIZE, PMD_SIZE, odd, 0, PROT_READ | PROT_WRITE);
+
+	ks_populate(mm, HVA + 0x11 * PAGE_SIZE, PAGE_SIZE, false);
+	pte = mm_leaf(HVA + 0x11 * PAGE_SIZE, &level);
+	ck_assert_int_eq(level, PG_LEVEL_2M);
+	ck_assert(pte_devmap(pte) && !pte_write(pte));
+	ck_assert_uint_eq(pte_pfn(pte), PMEM_PFN);
+	ck_assert_int_eq(page_ref_count(pfn_to_page(PMEM_PFN)), 1);
+	ks_populate(mm, HVA + 0x12 * PAGE_SIZE, PAGE_SIZE, true);
+	pte = mm_leaf(HVA, &level);
+	ck_assert_int_eq(level, PG_LEVEL_2M);
+	ck_assert(pte_write(pte) && pte_dirty(pte));
+
+	ks_populate(mm, HVA + PMD_SIZE, PAGE_SIZE, true);
+	mm_leaf(HVA + PMD_SIZE, &level);
+	ck_assert_int_eq(level, PG_LEVEL_4K);
+	ks_populate(mm, HVA + 2 * PMD_SIZE, PAGE_SIZE, true);
+	mm_leaf(HVA + 2 * PMD_SIZE, &level);
+	ck_assert_int_eq(level, PG_LEVEL_4K);
+
+	ck_assert_int_eq(vm_munmap(mm, HVA, PAGE_SIZE), 0);
+	ks_populate(mm, HVA + PAGE_SIZE, PAGE_SIZE, true);
+	mm_leaf(HVA + PAGE_SIZE, &level);
+	ck_assert_int_eq(level, PG_LEVEL_4K);
+	ck_assert_int_eq(ks_violation_count(), 0);
+	ks_direct_end();
+
+	mm_direct(KS_ERA_6_15);
+	pmem = ks_pmem_create("pmem0", PMEM_PFN, 4 * PAGES_PER_SECTION);
+	file = ks_fsdax_file_create("f", pmem, PMEM_PFN, HPAGE_PMD_NR);
+	file->pmd_extents = true;
+	ks_mmap_file(mm, HVA, PMD_SIZE, file, 0, PROT_READ | PROT_WRITE);
+	ks_populate(mm, HVA, PAGE_SIZE, true);
+	mm_leaf(HVA, &level);
+	ck_assert_int_eq(level, PG_LEVEL_4K);
+	ks_direct_end();
+}
+END_TEST
+
 static Suite *dax_suite(void)
 {
 	Suite *s = suite_create("shim-dax");
@@ -345,6 +407,7 @@ static Suite *dax_suite(void)
 	tcase_add_test(tc, test_kill_dax_reader_direct);
 	tcase_add_test(tc, test_fsdax_6_15_refcounted);
 	tcase_add_test(tc, test_devdax_pud);
+	tcase_add_test(tc, test_fsdax_pmd);
 	suite_add_tcase(s, tc);
 	return s;
 }

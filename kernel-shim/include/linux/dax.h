@@ -43,6 +43,12 @@ struct file {
 	struct dev_pagemap *pgmap;	/* the pmem device under the filesystem */
 	unsigned long nr_pages;
 	unsigned long *block;		/* file page -> pfn; 0 after truncate */
+	/*
+	 * The filesystem allocates 2M-aligned extents (mkfs.xfs -d su=2m,
+	 * ext4 -E stride): an aligned 2M of the file is one extent, and a
+	 * fault maps it with a PMD (dax_iomap_pmd_fault()).
+	 */
+	bool pmd_extents;
 };
 
 bool dax_alive(struct dev_dax *dev_dax);
