@@ -39,10 +39,12 @@ int ks_variant_register(const struct ks_variant *v);
 /* Why the last ks_variant_register() refused its variant, or NULL. */
 const char *ks_variant_rejected(void);
 /*
- * The @i-th function @v replaces over its base (NULL past the last), and in
- * @commit the kernel commit that changed it.  For `list variants -v`.
+ * The @i-th function @v replaces over its base (NULL past the last), in
+ * @commit the kernel commit that changed it, and in @removed whether that
+ * commit removed it.  Either may be NULL.  For `list variants -v`.
  */
-const char *ks_variant_replacement(const struct ks_variant *v, size_t i, const char **commit);
+const char *ks_variant_replacement(const struct ks_variant *v, size_t i, const char **commit,
+				   bool *removed);
 uint64_t ks_variant_fingerprint(const struct ks_variant *v);
 
 struct ks_scenario;		/* include/kvmsim/scenario.h */
@@ -65,11 +67,37 @@ int ks_scenario_program(const struct ks_scenario *scn, const struct ks_variant *
 void ks_scenario_program_free(struct ks_program *prog);
 
 /*
- * `kvmsim diff A B`: the decision table of both variants on each page kind
- * (normal, THP, fsdax, device-dax, zero page, reserved RAM, VM_PFNMAP) and the
- * rows that differ.  Returns the number of differing rows.
+ * The decision table of `kvmsim table` and `kvmsim diff` (sim/kvm/diff.c):
+ * each variant's own code run on one page of each kind (normal, THP head and
+ * tail, fsdax 4K and in a 2M PMD, device-dax 2M and 4K, the zero page, and
+ * VM_PFNMAP of reserved RAM or of pfns without a struct page), holding the
+ * reference its own hva_to_pfn() took.  A cell is "yes", "no" or "-" (the
+ * variant has no such function), with " (WARN)" when a WARN fired.
  */
-int ks_variant_diff(const struct ks_variant *a, const struct ks_variant *b,
+struct ks_decision_table {
+	const struct ks_variant *const *variants;
+	size_t nvariants;
+	const char *const *kinds;	/* the page kinds, in order */
+	size_t nkinds;
+	const char *const *decisions;	/* the decisions asked of each kind */
+	size_t ndecisions;
+	const char **cells;		/* [kind][decision][variant] */
+};
+
+int ks_decision_table(const struct ks_variant *const *variants, size_t n,
+		      struct ks_decision_table *t);
+void ks_decision_table_free(struct ks_decision_table *t);
+const char *ks_decision_cell(const struct ks_decision_table *t, size_t kind, size_t dec,
+			     size_t variant);
+/* Whether the variants answer (kind, dec) differently ("-" counts as "no"). */
+bool ks_decision_row_differs(const struct ks_decision_table *t, size_t kind, size_t dec);
+
+/*
+ * `kvmsim diff A B`: the decision table of both, all rows or only those that
+ * differ, as text in @out.  Returns the number of differing rows, -1 if out
+ * of memory.
+ */
+int ks_variant_diff(const struct ks_variant *a, const struct ks_variant *b, bool all,
 		    struct ks_buf *out);
 
 /* Oracle names and one-line descriptions, for `kvmsim list oracles`. */

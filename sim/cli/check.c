@@ -3,7 +3,6 @@
  * `kvmsim check`: every chosen scenario against every chosen variant, the
  * verdicts compared with the scenarios' expectations.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -114,49 +113,6 @@ static int parse_strategy(const char *name, enum ks_strategy *out)
 	return -1;
 }
 
-/* The objects --load opened: a second --load of one runs no constructor. */
-static void *loaded_objects[16];
-static size_t nloaded_objects;
-
-static bool already_loaded(void *h)
-{
-	size_t i;
-
-	for (i = 0; i < nloaded_objects; i++)
-		if (loaded_objects[i] == h)
-			return true;
-	return false;
-}
-
-static void remember_loaded(void *h)
-{
-	if (!already_loaded(h) && nloaded_objects < sizeof(loaded_objects) / sizeof(loaded_objects[0]))
-		loaded_objects[nloaded_objects++] = h;
-}
-
-static int load_object(const char *path)
-{
-	size_t before = ks_variant_count();
-	void *h = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
-
-	if (!h) {
-		cli_error("--load %s: %s", path, dlerror());
-		return -1;
-	}
-	/* The object's constructors register its variants; it stays loaded. */
-	if (ks_variant_rejected()) {
-		cli_error("--load %s: %s", path, ks_variant_rejected());
-		return -1;	/* its constructors ran: not dlclose()d */
-	}
-	if (ks_variant_count() == before && !already_loaded(h)) {
-		cli_error("--load %s: registers no variant (not a kvmsim variant object)", path);
-		dlclose(h);
-		return -1;
-	}
-	remember_loaded(h);
-	return 0;
-}
-
 static const char *nearest_option(const char *arg)
 {
 	static char buf[64];
@@ -213,7 +169,7 @@ static int parse_options(int argc, char **argv, struct check_cfg *cfg)
 			cfg->era = optarg;
 			break;
 		case OPT_LOAD:
-			if (load_object(optarg))
+			if (cli_load(optarg))
 				return -1;
 			break;
 		case OPT_STRATEGY:

@@ -31,10 +31,14 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* A variant or mutant by name; NULL after an error naming the nearest one. */
 const struct ks_variant *cli_variant(const char *name);
+/* --load FILE.so: 0, or -1 with the reason said. */
+int cli_load(const char *path);
 /* An era by name; NULL after an error naming the nearest one. */
 const struct ks_era *cli_era(const char *name);
 /* The era a variant runs on: @era, or the variant's default. */
 const struct ks_era *cli_era_of(const struct ks_variant *v, const struct ks_era *era);
+/* One line on @f when @era is not @v's own: a pairing no kernel shipped. */
+void cli_era_note(FILE *f, const struct ks_variant *v, const struct ks_era *era);
 /* The finding kinds an expectation may name (oracles and notes); free() it. */
 const char **cli_kinds(size_t *n);
 /* Check a scenario's expectations against the registries; prints the error. */
@@ -170,5 +174,6 @@ int cli_check(int argc, char **argv);
 int cli_replay(int argc, char **argv);
 int cli_list(int argc, char **argv);
 int cli_diff(int argc, char **argv);
+int cli_table(int argc, char **argv);
 
 #endif /* KVMSIM_CLI_H */

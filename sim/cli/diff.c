@@ -1,31 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `kvmsim diff [-s SCN]... A B`: what changed between two variants — the
- * decision table of both on each page kind (ks_variant_diff), and the
- * scenarios whose verdicts differ.  A reviewer compares a patch with its
- * parent: `kvmsim diff v5.4-rc7 v5.4` is a78986aae9b2.
+ * `kvmsim diff [-s SCN]... [--all] [--json] [--era ERA] A B`: what changed
+ * between two variants -- the rows of the decision table where they answer
+ * differently (every row with --all), and the scenarios whose verdicts
+ * differ.  A reviewer compares a patch with its parent: `kvmsim diff
+ * v5.4-rc7 v5.4` is a78986aae9b2.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
+enum { OPT_ALL = 256, OPT_JSON, OPT_ERA, OPT_LOAD };
+
 static const struct option diff_options[] = {
 	{ "scenario", required_argument, NULL, 's' },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "era", required_argument, NULL, OPT_ERA },
+	{ "load", required_argument, NULL, OPT_LOAD },
 	{ NULL, 0, NULL, 0 },
 };
 
+#define DIFF_USAGE "kvmsim diff [-s SCN]... [--all] [--json] [--era ERA] [--load FILE.so] A B"
+
 /* Run @scn on @v with the default (exhaustive) search. */
 static int verdict_of(const struct ks_scenario *scn, const struct ks_variant *v,
-		      struct ks_search_result *res)
+		      const struct ks_era *era, struct ks_search_result *res)
 {
 	struct ks_search_opts opts = { .strategy = KS_STRAT_DPOR, .loop_bound = 2 };
 	char err[1024];
 
 	memset(res, 0, sizeof(*res));
-	if (ks_check_scenario(scn, v, NULL, &opts, res, err, sizeof(err))) {
+	if (ks_check_scenario(scn, v, era, &opts, res, err, sizeof(err))) {
 		cli_error("diff: %s on %s: %s", scn->name, v->name, err);
 		return -1;
 	}
@@ -44,90 +54,230 @@ static bool same_verdict(const struct ks_search_result *a, const struct ks_searc
 	return true;
 }
 
-static int diff_scenario(const struct ks_scenario *scn, const struct ks_variant *a,
-			 const struct ks_variant *b, size_t *ndiff)
-{
-	struct ks_search_result ra, rb;
-	char va[256], vb[256];
+/* One scenario whose verdict differs: its row, as text or as a JSON object. */
+struct diff_row {
+	const char *scenario;
+	struct ks_search_result a, b;
+};
 
-	if (verdict_of(scn, a, &ra))
+static void print_rows_text(const struct diff_row *rows, size_t n, const struct ks_variant *a,
+			    const struct ks_variant *b)
+{
+	char va[256], vb[256];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct diff_row *r = &rows[i];
+
+		cli_verdict_text(r->a.verdict, r->a.nverdict, va, sizeof(va));
+		cli_verdict_text(r->b.verdict, r->b.nverdict, vb, sizeof(vb));
+		printf("%s: %s %s, %s %s%s\n", r->scenario, a->name, va, b->name, vb,
+		       r->a.complete && r->b.complete ? "" : " (bounded search)");
+	}
+	if (!n)
+		printf("(none: every scenario has the same verdict on both)\n");
+}
+
+static void json_decisions(struct cli_json *j, const struct ks_decision_table *t, bool all)
+{
+	size_t k, d, v;
+
+	cli_json_begin(j, '[');
+	for (k = 0; k < t->nkinds; k++) {
+		for (d = 0; d < t->ndecisions; d++) {
+			bool differs = ks_decision_row_differs(t, k, d);
+
+			if (!differs && !all)
+				continue;
+			cli_json_begin(j, '{');
+			cli_json_key(j, "page");
+			cli_json_str(j, t->kinds[k]);
+			cli_json_key(j, "decision");
+			cli_json_str(j, t->decisions[d]);
+			cli_json_key(j, "values");
+			cli_json_begin(j, '{');
+			for (v = 0; v < t->nvariants; v++) {
+				cli_json_key(j, t->variants[v]->name);
+				cli_json_str(j, ks_decision_cell(t, k, d, v));
+			}
+			cli_json_end(j, '}');
+			cli_json_key(j, "differs");
+			cli_json_bool(j, differs);
+			cli_json_end(j, '}');
+		}
+	}
+	cli_json_end(j, ']');
+}
+
+static void print_json(const struct ks_decision_table *t, bool all, const struct diff_row *rows,
+		       size_t n, const struct ks_era *era)
+{
+	struct cli_json j;
+	size_t i;
+
+	cli_json_init(&j, stdout);
+	cli_json_begin(&j, '{');
+	cli_json_key(&j, "a");
+	cli_json_str(&j, t->variants[0]->name);
+	cli_json_key(&j, "b");
+	cli_json_str(&j, t->variants[1]->name);
+	cli_json_key(&j, "era");
+	cli_json_str(&j, era ? era->name : NULL);
+	cli_json_key(&j, "decisions");
+	json_decisions(&j, t, all);
+	cli_json_key(&j, "scenarios");
+	cli_json_begin(&j, '[');
+	for (i = 0; i < n; i++) {
+		cli_json_begin(&j, '{');
+		cli_json_key(&j, "scenario");
+		cli_json_str(&j, rows[i].scenario);
+		cli_json_key(&j, "a");
+		cli_json_strs(&j, rows[i].a.verdict, rows[i].a.nverdict);
+		cli_json_key(&j, "b");
+		cli_json_strs(&j, rows[i].b.verdict, rows[i].b.nverdict);
+		cli_json_key(&j, "complete");
+		cli_json_bool(&j, rows[i].a.complete && rows[i].b.complete);
+		cli_json_end(&j, '}');
+	}
+	cli_json_end(&j, ']');
+	cli_json_end(&j, '}');
+	cli_json_newline(&j);
+}
+
+/* Search @scn on both; a row in @rows when the verdicts differ. */
+static int diff_scenario(const struct ks_scenario *scn, const struct ks_variant *a,
+			 const struct ks_variant *b, const struct ks_era *era,
+			 struct diff_row **rows, size_t *nrows)
+{
+	struct diff_row r = { .scenario = scn->name }, *grown;
+
+	if (verdict_of(scn, a, era, &r.a))
 		return -1;
-	if (verdict_of(scn, b, &rb)) {
-		ks_search_result_free(&ra);
+	if (verdict_of(scn, b, era, &r.b)) {
+		ks_search_result_free(&r.a);
 		return -1;
 	}
-	if (!same_verdict(&ra, &rb)) {
-		cli_verdict_text(ra.verdict, ra.nverdict, va, sizeof(va));
-		cli_verdict_text(rb.verdict, rb.nverdict, vb, sizeof(vb));
-		printf("%s: %s %s, %s %s%s\n", scn->name, a->name, va, b->name, vb,
-		       ra.complete && rb.complete ? "" : " (bounded search)");
-		(*ndiff)++;
+	if (same_verdict(&r.a, &r.b)) {
+		ks_search_result_free(&r.a);
+		ks_search_result_free(&r.b);
+		return 0;
 	}
-	ks_search_result_free(&ra);
-	ks_search_result_free(&rb);
+	grown = realloc(*rows, (*nrows + 1) * sizeof(**rows));
+	if (!grown) {
+		ks_search_result_free(&r.a);
+		ks_search_result_free(&r.b);
+		return -1;
+	}
+	r.scenario = strdup(scn->name);
+	*rows = grown;
+	(*rows)[(*nrows)++] = r;
 	return 0;
 }
 
 int cli_diff(int argc, char **argv)
 {
 	const char **only = NULL;
-	size_t nonly = 0, n = 0, i, ndiff = 0;
-	const struct ks_variant *a, *b;
-	struct ks_buf table = { 0 };
+	size_t nonly = 0, n = 0, i, nrows = 0, nscn;
+	const struct ks_variant *pair[2];
+	const struct ks_era *era = NULL;
+	struct ks_decision_table t = { 0 };
+	struct diff_row *rows = NULL;
+	bool all = false, json = false, progress;
 	char **names = NULL;
-	int c, rows, status = CLI_BAD;
+	int c, status = CLI_BAD;
 
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":s:", diff_options, NULL)) != -1) {
 		const char **grown;
 
-		if (c != 's') {
-			cli_error("diff: %s '%s' (kvmsim diff [-s SCN]... A B)",
+		switch (c) {
+		case 's':
+			grown = realloc(only, (nonly + 1) * sizeof(*only));
+			if (!grown)
+				goto out;
+			only = grown;
+			only[nonly++] = optarg;
+			break;
+		case OPT_ALL:
+			all = true;
+			break;
+		case OPT_JSON:
+			json = true;
+			break;
+		case OPT_ERA:
+			era = cli_era(optarg);
+			if (!era)
+				goto out;
+			break;
+		case OPT_LOAD:
+			if (cli_load(optarg))
+				goto out;
+			break;
+		default:
+			cli_error("diff: %s '%s' (" DIFF_USAGE ")",
 				  c == ':' ? "missing argument of" : "unknown option",
 				  argv[optind - 1]);
 			goto out;
 		}
-		grown = realloc(only, (nonly + 1) * sizeof(*only));
-		if (!grown)
-			goto out;
-		only = grown;
-		only[nonly++] = optarg;
 	}
 	if (argc - optind != 2) {
 		cli_error("diff: two variants, A and B (kvmsim diff v5.4-rc7 v5.4)");
 		goto out;
 	}
-	a = cli_variant(argv[optind]);
-	b = a ? cli_variant(argv[optind + 1]) : NULL;
-	if (!a || !b)
+	pair[0] = cli_variant(argv[optind]);
+	pair[1] = pair[0] ? cli_variant(argv[optind + 1]) : NULL;
+	if (!pair[0] || !pair[1])
 		goto out;
+	if (json && ks_decision_table(pair, 2, &t))
+		goto out;
+	if (!json) {
+		struct ks_buf table = { 0 };
+		int ndiff = ks_variant_diff(pair[0], pair[1], all, &table);
 
-	rows = ks_variant_diff(a, b, &table);
-	printf("%s", table.s ? table.s : "");
-	if (table.s && table.len && table.s[table.len - 1] != '\n')
-		putchar('\n');
-	printf("(%d decision%s differ)\n\nscenarios whose verdicts differ:\n", rows,
-	       rows == 1 ? "" : "s");
+		printf("%s", table.s ? table.s : "");
+		ks_buf_free(&table);
+		printf("(%d decision%s differ%s)\n", ndiff, ndiff == 1 ? "" : "s",
+		       ndiff == 1 ? "s" : "");
+		for (i = 0; i < 2; i++)
+			cli_era_note(stdout, pair[i], era);
+		printf("\nscenarios whose verdicts differ:\n");
+	}
+	fflush(stdout);
 	if (!nonly)
 		names = cli_scenario_names(&n);
-	for (i = 0; i < (nonly ? nonly : n); i++) {
+	nscn = nonly ? nonly : n;
+	progress = !json && isatty(STDERR_FILENO);
+	for (i = 0; i < nscn; i++) {
 		struct ks_scenario *scn = cli_scenario_load(nonly ? only[i] : names[i]);
 		int r;
 
 		if (!scn)
 			goto out;
-		r = diff_scenario(scn, a, b, &ndiff);
+		if (progress)
+			fprintf(stderr, "\r\033[K[%zu/%zu] %s on %s and %s", i + 1, nscn, scn->name,
+				pair[0]->name, pair[1]->name);
+		r = diff_scenario(scn, pair[0], pair[1], era, &rows, &nrows);
 		ks_scenario_free(scn);
 		if (r)
 			goto out;
 	}
-	if (!ndiff)
-		printf("(none: every scenario has the same verdict on both)\n");
+	if (progress)
+		fprintf(stderr, "\r\033[K");
+	if (json)
+		print_json(&t, all, rows, nrows, era);
+	else
+		print_rows_text(rows, nrows, pair[0], pair[1]);
 	status = CLI_OK;
 out:
+	for (i = 0; i < nrows; i++) {
+		free((char *)rows[i].scenario);
+		ks_search_result_free(&rows[i].a);
+		ks_search_result_free(&rows[i].b);
+	}
+	free(rows);
+	ks_decision_table_free(&t);
 	cli_names_free(names, n);
 	free(only);
-	ks_buf_free(&table);
 	return status;
 }

@@ -45,16 +45,17 @@ static void item(const char *name, const char *desc, const char *catches)
 static void variant_detail(const struct ks_variant *v)
 {
 	const char *fn, *commit;
+	bool removed;
 	size_t i;
 
 	if (!list_json) {
 		printf("\tbase: %s\n\tkernel: %s\n", v->base ? v->base : "none",
 		       v->kernel ? v->kernel : "?");
 		/* a base defines every function; a variant replaces some */
-		for (i = 0; (fn = ks_variant_replacement(v, i, &commit)); i++)
-			printf("\t%-9s %s()%s%s\n",
+		for (i = 0; (fn = ks_variant_replacement(v, i, &commit, &removed)); i++)
+			printf("\t%-9s %s()%s%s%s\n",
 			       i ? "" : v->base ? "replaces:" : "defines:", fn,
-			       commit ? "  " : "", commit ? commit : "");
+			       removed ? " removed" : "", commit ? "  " : "", commit ? commit : "");
 		return;
 	}
 	cli_json_key(list_json, "base");
@@ -63,10 +64,12 @@ static void variant_detail(const struct ks_variant *v)
 	cli_json_str(list_json, v->kernel ? v->kernel : "");
 	cli_json_key(list_json, "replaces");
 	cli_json_begin(list_json, '[');
-	for (i = 0; (fn = ks_variant_replacement(v, i, &commit)); i++) {
+	for (i = 0; (fn = ks_variant_replacement(v, i, &commit, &removed)); i++) {
 		cli_json_begin(list_json, '{');
 		cli_json_key(list_json, "function");
 		cli_json_str(list_json, fn);
+		cli_json_key(list_json, "removed");
+		cli_json_bool(list_json, removed);
 		cli_json_key(list_json, "commit");
 		cli_json_str(list_json, commit ? commit : "");
 		cli_json_end(list_json, '}');
@@ -157,27 +160,41 @@ int cli_list(int argc, char **argv)
 {
 	struct ks_spell sp;
 	struct cli_json j;
-	const char *best;
+	const char *best, *noun = NULL;
 	bool json = false;
-	int k, ret;
+	int i, k, ret;
 
 	list_verbose = false;
-	for (; argc > 1 && argv[1][0] == '-'; argc--, argv++) {
-		if (!strcmp(argv[1], "--json")) {
+	for (i = 1; i < argc; i++) {
+		if (argv[i][0] != '-') {
+			if (noun) {
+				cli_error("list: one thing at a time (kvmsim list [--json] [-v] variants|mutants|scenarios|oracles|eras)");
+				return CLI_BAD;
+			}
+			noun = argv[i];
+		} else if (!strcmp(argv[i], "--json")) {
 			json = true;
-		} else if (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--verbose")) {
+		} else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
 			list_verbose = true;
+		} else if (!strcmp(argv[i], "--load") || !strncmp(argv[i], "--load=", 7)) {
+			const char *path = argv[i][6] == '=' ? argv[i] + 7 : argv[++i];
+
+			if (!path) {
+				cli_error("list: option '--load' needs an argument");
+				return CLI_BAD;
+			}
+			if (cli_load(path))
+				return CLI_BAD;
 		} else {
-			cli_error("list: unknown option '%s' (--json, -v)", argv[1]);
+			cli_error("list: unknown option '%s' (--json, -v, --load FILE.so)", argv[i]);
 			return CLI_BAD;
 		}
 	}
-	if (argc != 2) {
-		cli_error("list: %s (kvmsim list [--json] [-v] variants|mutants|scenarios|oracles|eras)",
-			  argc < 2 ? "what to list?" : "one thing at a time");
+	if (!noun) {
+		cli_error("list: what to list? (kvmsim list [--json] [-v] variants|mutants|scenarios|oracles|eras)");
 		return CLI_BAD;
 	}
-	for (k = 0; k < 5 && strcmp(argv[1], what[k]); k++)
+	for (k = 0; k < 5 && strcmp(noun, what[k]); k++)
 		;
 	if (k < 5) {
 		if (!json)
@@ -194,14 +211,14 @@ int cli_list(int argc, char **argv)
 		list_json = NULL;
 		return ret;
 	}
-	ks_spell_init(&sp, argv[1]);
+	ks_spell_init(&sp, noun);
 	for (k = 0; k < 5; k++)
 		ks_spell_add(&sp, what[k]);
 	best = ks_spell_best(&sp);
 	if (best)
-		cli_error("list: unknown list '%s'; did you mean '%s'?", argv[1], best);
+		cli_error("list: unknown list '%s'; did you mean '%s'?", noun, best);
 	else
 		cli_error("list: unknown list '%s' (variants, mutants, scenarios, oracles, eras)",
-			  argv[1]);
+			  noun);
 	return CLI_BAD;
 }

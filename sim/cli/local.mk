@@ -9,6 +9,7 @@ KS_CLI_SOURCES = \
 	sim/cli/replay.c \
 	sim/cli/list.c \
 	sim/cli/diff.c \
+	sim/cli/table.c \
 	sim/cli/names.c \
 	sim/cli/scenarios.c \
 	sim/cli/trace.c \

@@ -14,9 +14,12 @@
 static const char usage[] =
 	"usage: kvmsim [check] [options]           run scenarios against variants\n"
 	"       kvmsim replay [-s SCN] [-v V] [--era ERA] [--json] TOKEN|FILE\n"
-	"       kvmsim list [--json] variants|mutants|scenarios|oracles|eras\n"
-	"       kvmsim diff [-s SCN]... A B         what changed from variant A to B\n"
+	"       kvmsim list [--json] [-v] variants|mutants|scenarios|oracles|eras\n"
+	"       kvmsim diff [-s SCN]... [--all] [--json] [--era ERA] A B\n"
+	"                                           what changed from variant A to B\n"
 	"       kvmsim table [--variants A,B,...] [--format text|markdown|json]\n"
+	"                                           every variant's decisions on each page kind\n"
+	"  every verb takes --load FILE.so (out-of-tree variants, repeatable)\n"
 	"       kvmsim merge FILE...                merge the JSON results of shards\n"
 	"\n"
 	"check options:\n"
@@ -75,7 +78,9 @@ int main(int argc, char **argv)
 		return cli_list(argc - 1, argv + 1);
 	if (!strcmp(verb, "diff"))
 		return cli_diff(argc - 1, argv + 1);
-	if (!strcmp(verb, "table") || !strcmp(verb, "merge")) {
+	if (!strcmp(verb, "table"))
+		return cli_table(argc - 1, argv + 1);
+	if (!strcmp(verb, "merge")) {
 		cli_error("%s: not implemented yet", verb);
 		return CLI_BAD;
 	}

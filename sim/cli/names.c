@@ -3,6 +3,7 @@
  * Variants, eras and finding kinds by name, with "did you mean" for a
  * misspelt one.
  */
+#include <dlfcn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,21 @@ const struct ks_era *cli_era_of(const struct ks_variant *v, const struct ks_era 
 }
 
 /*
+ * A variant's default era is the mm its kernel shipped with (or, for a
+ * proposal or a mutant, the mm it was written against); any other is a
+ * cross-era pairing, and a verdict on it is not history.
+ */
+void cli_era_note(FILE *f, const struct ks_variant *v, const struct ks_era *era)
+{
+	const struct ks_era *own = ks_era_get(v->default_era);
+
+	if (!era || era == own)
+		return;
+	fprintf(f, "note: %s with %s is a cross-era pairing no kernel shipped (%s's own mm is %s)\n",
+		v->name, era->name, v->name, own->name);
+}
+
+/*
  * The notes of docs/design.md "Scenarios and oracles", valid inside note(...)
  * whatever the oracles list.
  */
@@ -112,4 +128,60 @@ int cli_check_names(const struct ks_scenario *scn)
 	free(variants);
 	free(kinds);
 	return ret;
+}
+
+/* The objects --load opened: a second --load of one runs no constructor. */
+static void *loaded_objects[16];
+static size_t nloaded_objects;
+
+static bool already_loaded(void *h)
+{
+	size_t i;
+
+	for (i = 0; i < nloaded_objects; i++)
+		if (loaded_objects[i] == h)
+			return true;
+	return false;
+}
+
+static void remember_loaded(void *h)
+{
+	if (!already_loaded(h) && nloaded_objects < sizeof(loaded_objects) / sizeof(loaded_objects[0]))
+		loaded_objects[nloaded_objects++] = h;
+}
+
+/*
+ * --load FILE.so, on every verb: dlopen() it, whose constructors register
+ * its variants.  A bare file name is a path, as for any other file argument
+ * (dlopen() would search the library path for it).
+ */
+int cli_load(const char *path)
+{
+	size_t before = ks_variant_count();
+	char local[4096];
+	void *h;
+
+	if (!strchr(path, '/')) {
+		snprintf(local, sizeof(local), "./%s", path);
+		h = dlopen(local, RTLD_NOW | RTLD_GLOBAL);
+	} else {
+		h = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+	}
+
+	if (!h) {
+		cli_error("--load %s: %s", path, dlerror());
+		return -1;
+	}
+	/* The object's constructors register its variants; it stays loaded. */
+	if (ks_variant_rejected()) {
+		cli_error("--load %s: %s", path, ks_variant_rejected());
+		return -1;	/* its constructors ran: not dlclose()d */
+	}
+	if (ks_variant_count() == before && !already_loaded(h)) {
+		cli_error("--load %s: registers no variant (not a kvmsim variant object)", path);
+		dlclose(h);
+		return -1;
+	}
+	remember_loaded(h);
+	return 0;
 }

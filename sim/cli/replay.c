@@ -16,13 +16,14 @@
 
 #include "cli/cli.h"
 
-enum { OPT_ERA = 256, OPT_JSON };
+enum { OPT_ERA = 256, OPT_JSON, OPT_LOAD };
 
 static const struct option replay_options[] = {
 	{ "scenario", required_argument, NULL, 's' },
 	{ "variant", required_argument, NULL, 'v' },
 	{ "era", required_argument, NULL, OPT_ERA },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "load", required_argument, NULL, OPT_LOAD },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -256,6 +257,10 @@ int cli_replay(int argc, char **argv)
 			break;
 		case OPT_JSON:
 			json = true;
+			break;
+		case OPT_LOAD:
+			if (cli_load(optarg))
+				return CLI_BAD;
 			break;
 		case ':':
 			cli_error("replay: option '%s' needs an argument", argv[optind - 1]);

@@ -284,6 +284,19 @@ static void print_counterexamples(FILE *f, const struct cli_report *rep)
 	}
 }
 
+/* One note per variant run on an era that is not its own. */
+static void print_pairings(FILE *f, const struct cli_report *rep)
+{
+	size_t v;
+
+	for (v = 0; v < rep->nvar && rep->nscn; v++) {
+		const struct cli_cell *c = &rep->cells[v];
+
+		if (!c->default_era)
+			cli_era_note(f, c->variant, c->era);
+	}
+}
+
 void cli_report_text(FILE *f, const struct cli_report *rep)
 {
 	if (rep->quiet) {
@@ -293,6 +306,7 @@ void cli_report_text(FILE *f, const struct cli_report *rep)
 	}
 	print_matrix(f, rep);
 	fputc('\n', f);
+	print_pairings(f, rep);
 	print_mismatches(f, rep);
 	print_unexpected(f, rep);
 	print_stats(f, rep);
@@ -338,6 +352,8 @@ static void json_cell(struct cli_json *j, const struct cli_cell *c, enum cli_tra
 	cli_json_str(j, c->variant->name);
 	cli_json_key(j, "era");
 	cli_json_str(j, c->era->name);
+	cli_json_key(j, "era_shipped");
+	cli_json_bool(j, c->default_era);
 	cli_json_key(j, "strategy");
 	cli_json_str(j, c->strategy);
 	cli_json_key(j, "verdict");

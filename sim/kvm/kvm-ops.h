@@ -10,9 +10,11 @@
  *	KVM_OP_VOID(name, params, args)		a function returning nothing
  *
  * and, if it treats them differently, KVM_OP_OPTIONAL_RET0(...) (same
- * arguments as KVM_OP) for a function not every kernel of the generation has:
- * a variant may leave it NULL, and the dispatcher then returns 0 -- the kernel
- * without that function never asks its question.
+ * arguments as KVM_OP) and KVM_OP_VOID_OPTIONAL(...) (same as KVM_OP_VOID)
+ * for a function not every kernel of the generation has: a base may leave it
+ * NULL, a variant may remove it (KVM_REMOVED), and the dispatcher then
+ * returns 0 or does nothing -- the kernel without that function never asks
+ * its question.
  *
  * @trace names the trace row the dispatcher writes after the call (see
  * kvm_dispatch.c): NONE, PFN_PRED (a predicate of a pfn), SEQ_PRED (a
@@ -24,6 +26,9 @@
  */
 #ifndef KVM_OP_OPTIONAL_RET0
 #define KVM_OP_OPTIONAL_RET0 KVM_OP
+#endif
+#ifndef KVM_OP_VOID_OPTIONAL
+#define KVM_OP_VOID_OPTIONAL KVM_OP_VOID
 #endif
 
 /* virt/kvm/kvm_main.c */
@@ -41,9 +46,17 @@ KVM_OP(kvm_pfn_t, hva_to_pfn,
 KVM_OP(int, tdp_page_fault,
        (struct kvm_vcpu *vcpu, gpa_t gpa, uint32_t error_code, bool prefault),
        (vcpu, gpa, error_code, prefault), NONE)
-KVM_OP_VOID(transparent_hugepage_adjust,
-	    (struct kvm_vcpu *vcpu, gfn_t *gfnp, kvm_pfn_t *pfnp, int *levelp),
-	    (vcpu, gfnp, pfnp, levelp))
+KVM_OP_VOID_OPTIONAL(transparent_hugepage_adjust,
+		     (struct kvm_vcpu *vcpu, gfn_t *gfnp, kvm_pfn_t *pfnp, int *levelp),
+		     (vcpu, gfnp, pfnp, levelp))
+/* v5.6: the huge level from the host page tables, on a local copy of the pfn */
+KVM_OP_OPTIONAL_RET0(int, host_pfn_mapping_level,
+		     (struct kvm_vcpu *vcpu, gfn_t gfn, kvm_pfn_t pfn,
+		      struct kvm_memory_slot *slot),
+		     (vcpu, gfn, pfn, slot), NONE)
+KVM_OP_OPTIONAL_RET0(int, kvm_mmu_hugepage_adjust,
+		     (struct kvm_vcpu *vcpu, gfn_t gfn, int max_level, kvm_pfn_t *pfnp),
+		     (vcpu, gfn, max_level, pfnp), NONE)
 KVM_OP(int, mmu_set_spte,
        (struct kvm_vcpu *vcpu, struct kvm_spte *sptep, bool write_fault, int level,
 	gfn_t gfn, kvm_pfn_t pfn, bool speculative, bool host_writable),
@@ -59,3 +72,4 @@ KVM_OP(int, direct_pte_prefetch_many, (struct kvm_vcpu *vcpu, gfn_t gfn, int nr)
 #undef KVM_OP
 #undef KVM_OP_VOID
 #undef KVM_OP_OPTIONAL_RET0
+#undef KVM_OP_VOID_OPTIONAL

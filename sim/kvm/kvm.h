@@ -173,6 +173,13 @@ struct kvm_variant_def {
 
 int kvm_variant_def_register(struct kvm_variant_def *def);
 
+/*
+ * In .replaces: the variant's kernel no longer has this (optional) function;
+ * its commit, in .commits, is the one that removed it.
+ */
+void kvm_op_removed(void);
+#define KVM_REMOVED(op) ((__typeof__(((struct kvm_variant_ops *)0)->op))kvm_op_removed)
+
 #ifdef KVMSIM_MODULE
 #define KVM_VARIANT(id)								\
 	static struct kvm_variant_def id;					\
@@ -204,6 +211,7 @@ extern struct kvm *kvm_current;
 #define KVM_OP(ret, name, params, args, trace) ret v4_19_##name params;
 #define KVM_OP_VOID(name, params, args) void v4_19_##name params;
 #define KVM_OP_OPTIONAL_RET0(ret, name, params, args, trace)
+#define KVM_OP_VOID_OPTIONAL(name, params, args) void v4_19_##name params;
 #include "kvm/kvm-ops.h"
 
 /* ---- shared helpers (mmu.c, kvm_main.c) --------------------------------------- */

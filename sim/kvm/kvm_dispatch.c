@@ -50,6 +50,13 @@ static ks_obj_t pfn_obj(kvm_pfn_t pfn)
 		KVM_TRACE_##trace(name, r);					\
 		return r;							\
 	}
+#define KVM_OP_VOID_OPTIONAL(name, params, args)				\
+	void name params							\
+	{									\
+		KS_FUNC();							\
+		if (kvm_ops->name)						\
+			kvm_ops->name args;					\
+	}
 #define KVM_OP_VOID(name, params, args)						\
 	void name params							\
 	{									\

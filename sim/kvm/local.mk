@@ -11,8 +11,10 @@ libkvmsim_a_SOURCES += \
 	sim/kvm/scenario.c \
 	sim/kvm/kvm-ops.h \
 	sim/kvm/variants/v4.19.c \
+	sim/kvm/variants/rfc-2018.c sim/kvm/variants/thread-proposal.c \
 	sim/kvm/variants/v5.4-rc7.c \
 	sim/kvm/variants/v5.4.c \
+	sim/kvm/variants/v5.6.c \
 	sim/kvm/variants/mutants.c
 pkginclude_HEADERS += include/kvmsim/variant.h
 
@@ -22,6 +24,7 @@ tests_kvm_test_variants_SOURCES = tests/kvm/test-variants.c tests/ks-check.h
 tests_kvm_test_variants_CFLAGS = $(TEST_CFLAGS)
 tests_kvm_test_variants_LDADD = $(TEST_LIBS)
 TESTS += tests/kvm/test-variants
+EXTRA_DIST += tests/kvm/decision-table.txt
 
 check_PROGRAMS += tests/kvm/test-scenarios
 tests_kvm_test_scenarios_SOURCES = tests/kvm/test-scenarios.c tests/ks-check.h

@@ -35,6 +35,7 @@ static const bool kvm_op_optional[] = {
 #define KVM_OP(ret, name, params, args, trace) false,
 #define KVM_OP_VOID(name, params, args) false,
 #define KVM_OP_OPTIONAL_RET0(ret, name, params, args, trace) true,
+#define KVM_OP_VOID_OPTIONAL(name, params, args) true,
 #include "kvm/kvm-ops.h"
 };
 #define KVM_NR_OPS (sizeof(kvm_op_names) / sizeof(kvm_op_names[0]))
@@ -157,8 +158,13 @@ static int kvm_def_resolve(struct kvm_variant_def *def)
 	for (i = 0; i < KVM_NR_OPS; i++) {
 		kvm_slot_t f = kvm_slot(&def->replaces, i);
 
+		if (f == kvm_op_removed && !kvm_op_optional[i]) {
+			def->state = -1;
+			return KVM_REJECT("variant '%s' removes %s(), which every variant needs",
+					  def->v.name, kvm_op_names[i]);
+		}
 		if (f)
-			kvm_slots(&def->ops)[i] = f;
+			kvm_slots(&def->ops)[i] = f == kvm_op_removed ? NULL : f;
 		else if (kvm_commit(&def->commits, i)) {
 			def->state = -1;
 			return KVM_REJECT("variant '%s' names a commit for %s() but does not replace it",
@@ -256,7 +262,13 @@ int kvm_variant_def_register(struct kvm_variant_def *def)
 	return 0;
 }
 
-const char *ks_variant_replacement(const struct ks_variant *v, size_t i, const char **commit)
+/* Never called: the address marks a function a variant removes (KVM_REMOVED). */
+void kvm_op_removed(void)
+{
+}
+
+const char *ks_variant_replacement(const struct ks_variant *v, size_t i, const char **commit,
+				   bool *removed)
 {
 	const struct kvm_variant_def *def = v->def;
 	size_t k;
@@ -269,6 +281,8 @@ const char *ks_variant_replacement(const struct ks_variant *v, size_t i, const c
 		if (i-- == 0) {
 			if (commit)
 				*commit = kvm_commit(&def->commits, k);
+			if (removed)
+				*removed = kvm_slot(&def->replaces, k) == kvm_op_removed;
 			return kvm_op_names[k];
 		}
 	}

@@ -15,12 +15,15 @@ pkginclude_HEADERS += include/kvmsim/scenario.h
 scenariosdir = $(pkgdatadir)/scenarios
 dist_scenarios_DATA = \
 	tests/scenarios/d1-devdax-unbind-hang.scn \
+	tests/scenarios/devdax-4k-fault-vs-munmap.scn \
+	tests/scenarios/devdax-tail-fault-vs-unbind.scn \
 	tests/scenarios/fault-prefetch-vs-munmap.scn \
 	tests/scenarios/fault-prepopulated.scn \
 	tests/scenarios/fault-untouched-thp.scn \
 	tests/scenarios/fault-untouched-vs-munmap.scn \
 	tests/scenarios/fault-vs-munmap.scn \
 	tests/scenarios/fault-vs-thp-split.scn \
+	tests/scenarios/fsdax-pmd-fault-vs-munmap.scn \
 	tests/scenarios/pfnmap-age-teardown.scn \
 	tests/scenarios/zero-page-refcount-leak.scn
 

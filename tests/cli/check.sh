@@ -96,7 +96,7 @@ if have_python; then
 	cat >shape.py <<'PY'
 import json, sys
 
-KEYS = ["scenario", "variant", "era", "strategy", "verdict", "expected", "match", "complete",
+KEYS = ["scenario", "variant", "era", "era_shipped", "strategy", "verdict", "expected", "match", "complete",
 	"bounded_by", "runs", "classes", "sleep_blocked", "cut", "steps", "elapsed_ms",
 	"violations", "notes"]
 ROW = ["step", "thread", "function", "object", "before", "after"]
@@ -125,7 +125,7 @@ def check(path, want, trace="first"):
 	for k, val in want.items():
 		assert r[k] == val, (k, r[k], val)
 
-check("ok.json", {"variant": "v5.4", "era": "mm-5.2", "strategy": "dpor", "verdict": [],
+check("ok.json", {"variant": "v5.4", "era": "mm-5.2", "era_shipped": True, "strategy": "dpor", "verdict": [],
 		  "expected": [], "match": True, "complete": True, "bounded_by": None,
 		  "violations": []})
 check("mutant.json", {"variant": "mut-missing-put", "verdict": ["audit"], "expected": None,
@@ -148,8 +148,8 @@ fi
 expect_status "D1 on v4.19, v5.4-rc7, v5.4: as expected" 0 \
 	"$KVMSIM" check -s d1-devdax-unbind-hang -v v5.4-rc7 -v v4.19 -v v5.4 --json
 expect_line out "D1 on v5.4-rc7: verdict hang, bounded by the retry-loop bound (each retry leaks a reference)" \
-	'"variant": "v5.4-rc7", "era": "mm-5.2", "strategy": "dpor", "verdict": ["hang"], "expected": ["hang"], "match": true, "complete": false, "bounded_by": "loop"'
+	'"variant": "v5.4-rc7", "era": "mm-5.2", "era_shipped": true, "strategy": "dpor", "verdict": ["hang"], "expected": ["hang"], "match": true, "complete": false, "bounded_by": "loop"'
 expect_line out "D1 on v5.4 is a complete search with verdict ok" \
-	'"variant": "v5.4", "era": "mm-5.2", "strategy": "dpor", "verdict": [], "expected": [], "match": true, "complete": true'
+	'"variant": "v5.4", "era": "mm-5.2", "era_shipped": true, "strategy": "dpor", "verdict": [], "expected": [], "match": true, "complete": true'
 
 done_testing

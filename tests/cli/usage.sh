@@ -22,7 +22,7 @@ expect_error "--depth without pct" "--depth applies to --strategy pct" \
 	"$KVMSIM" check --depth 2
 expect_status "list --json mutants" 0 "$KVMSIM" list --json mutants
 expect_line out "list --json names each mutant and its oracle" '{"name": "mut-no-retry", "description": "mmu_notifier_retry() never retries", "catches": "stale-spte", "base": "v5.4"'
-expect_line out "list --json names what a mutant replaces" '"replaces": [{"function": "mmu_notifier_retry", "commit": "mutant"}]'
+expect_line out "list --json names what a mutant replaces" '"replaces": [{"function": "mmu_notifier_retry", "removed": false, "commit": "mutant"}]'
 # -v: what each variant builds on and replaces, with the commit beside each function.
 expect_status "list -v variants" 0 "$KVMSIM" list -v variants
 expect_line out "list -v names a variant's base" "	base: v5.4-rc7"
@@ -95,16 +95,50 @@ if $cc -shared -fPIC -I"$top/include" -o null-ops.so bad-variant.c 2>cc.err &&
 		"variant 'test-null-ops' has no kvm_is_reserved_pfn()" "$KVMSIM" check --load ./null-ops.so
 	expect_error "--load: an era out of range" \
 		"variant 'test-bad-era': default era 99 is out of range" "$KVMSIM" check --load ./bad-era.so
+	# every verb takes --load, and a bare file name is a path
+	for verb in "list variants" "table" "diff v5.4 v5.6" "replay ks1:x"; do
+		expect_error "$verb --load" "variant 'test-null-ops' has no kvm_is_reserved_pfn()" \
+			"$KVMSIM" $verb --load null-ops.so
+	done
 else
 	skip "--load: a variant with NULL functions" "no C compiler"
 	skip "--load: an era out of range" "no C compiler"
+	skip "every verb takes --load" "no C compiler"
 fi
 expect_error "--load of a missing object" "--load /nonexistent/x.so" \
 	"$KVMSIM" check --load /nonexistent/x.so
-expect_error "table is not implemented yet" "table: not implemented yet" "$KVMSIM" table
+# table: every variant's decisions on every page kind, in three formats.
+expect_status "table" 0 "$KVMSIM" table
+expect_line out "table names its columns" "page                 decision                               v4.19            rfc-2018"
+expect_line out "table: v5.6 maps an fsdax PMD 2M (e851265a816f)" "a fault maps it with a 2M SPTE         no               yes              no               no               no               yes"
+expect_status "table --format markdown" 0 "$KVMSIM" table --variants v5.4,v5.6 --format markdown
+expect_line out "a markdown table" "| page | decision | v5.4 | v5.6 |"
+expect_line out "markdown: the zero page is refcounted in v5.6 (7df003c85218)" "| zero page | kvm_is_reserved_pfn | yes | no |"
+expect_status "table --format json" 0 "$KVMSIM" table --variants v5.4-rc7 --format json
+expect_line out "table json" '{"variants": ["v5.4-rc7"], "rows": [{"page": "normal", "decision": "kvm_is_reserved_pfn", "values": {"v5.4-rc7": "no"}}'
+expect_error "table of an unknown variant" "unknown variant 'v5.7'" "$KVMSIM" table --variants v5.4,v5.7
+expect_error "table in an unknown format" "table: --format html: text, markdown or json" \
+	"$KVMSIM" table --format html
+expect_error "table with a stray argument" "table: unexpected 'v5.4'" "$KVMSIM" table v5.4
 expect_error "merge is not implemented yet" "merge: not implemented yet" "$KVMSIM" merge a.json
 expect_error "diff needs two variants" "diff: two variants" "$KVMSIM" diff v5.4
 expect_error "diff of an unknown variant" "did you mean 'v5.4-rc7'?" "$KVMSIM" diff v5.4-rc8 v5.4
+expect_error "diff with an unknown option" "diff: unknown option '--alll'" "$KVMSIM" diff --alll v5.4 v5.6
+expect_status "diff shows what differs" 0 "$KVMSIM" diff -s zero-page-refcount-leak v5.4 v5.6
+expect_line out "diff: the zero page's reservation" "zero page            kvm_is_reserved_pfn                    yes              no"
+expect_line out "diff: the scenario fixed by 7df003c85218" "zero-page-refcount-leak: v5.4 audit, v5.6 ok"
+if grep -q "^normal" out; then not_ok "diff hides the rows that agree"; else ok "diff hides the rows that agree"; fi
+expect_status "diff --all" 0 "$KVMSIM" diff --all -s fault-prepopulated v5.4 v5.6
+expect_line out "diff --all shows every row" "THP tail             kvm_is_reserved_pfn                    no               no"
+expect_line out "diff --all marks a difference" "zero page            kvm_is_reserved_pfn                    yes              no                <-- differs"
+expect_status "diff --json" 0 "$KVMSIM" diff --json -s zero-page-refcount-leak v5.4 v5.6
+expect_line out "diff --json" '{"a": "v5.4", "b": "v5.6", "era": null, "decisions": [{"page": "THP head", "decision": "transparent_hugepage_adjust maps 2M", "values": {"v5.4": "yes", "v5.6": "-"}, "differs": true}'
+expect_line out "diff --json: v5.6 maps an fsdax PMD 2M" '{"page": "fsdax in a 2M PMD", "decision": "a fault maps it with a 2M SPTE", "values": {"v5.4": "no", "v5.6": "yes"}, "differs": true}'
+expect_line out "diff --json names the scenario" '"scenarios": [{"scenario": "zero-page-refcount-leak", "a": ["audit"], "b": [], "complete": true}]}'
+expect_status "diff --era" 0 "$KVMSIM" diff --era mm-4.19 -s fault-prepopulated v5.4 v5.6
+expect_line out "diff --era: a pairing no kernel shipped is said" "note: v5.4 with mm-4.19 is a cross-era pairing no kernel shipped (v5.4's own mm is mm-5.2)"
+expect_status "check --era" 0 "$KVMSIM" check --era mm-5.2 -s fault-prepopulated -v v4.19
+expect_line out "check --era: a pairing no kernel shipped is said" "note: v4.19 with mm-5.2 is a cross-era pairing no kernel shipped (v4.19's own mm is mm-4.19)"
 
 # A malformed scenario: file:line:column, the nearest operation.
 cat >bad.scn <<'SCN'

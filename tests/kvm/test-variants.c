@@ -3,6 +3,8 @@
  * The lifted KVM functions, variant by variant, on single pages (direct
  * mode), and the decision table of `kvmsim diff`.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <kvmsim/run.h>
@@ -133,29 +135,133 @@ START_TEST(test_mutant_puts)
 }
 END_TEST
 
+/* The row of (@kind, @decision) in @t: its kind and decision indices. */
+static void table_row(const struct ks_decision_table *t, const char *kind, const char *decision,
+		      size_t *k, size_t *d)
+{
+	for (*k = 0; *k < t->nkinds && strcmp(t->kinds[*k], kind); (*k)++)
+		;
+	for (*d = 0; *d < t->ndecisions && strcmp(t->decisions[*d], decision); (*d)++)
+		;
+	ck_assert_msg(*k < t->nkinds && *d < t->ndecisions, "row %s / %s", kind, decision);
+}
+
 /*
  * `kvmsim diff v5.4-rc7 v5.4` shows exactly what a78986aae9b2 changed: the
- * ZONE_DEVICE rows (fsdax, device-dax) and nothing else.
+ * reserved, zone-device, release and get rows of the ZONE_DEVICE kinds
+ * (fsdax, device-dax) and nothing else.
  */
 START_TEST(test_diff_a78986aae9b2)
 {
+	const struct ks_variant *pair[2] = { ks_variant_lookup("v5.4-rc7"),
+					     ks_variant_lookup("v5.4") };
+	static const char *const rows[] = { "kvm_is_reserved_pfn", "kvm_is_zone_device_pfn",
+					    "kvm_release_pfn_clean puts", "kvm_get_pfn takes a ref" };
+	struct ks_decision_table t;
 	struct ks_buf out = { 0 };
-	int n = ks_variant_diff(ks_variant_lookup("v5.4-rc7"),
-				ks_variant_lookup("v5.4"), &out);
-	const char *kind = "";
-	char *line;
+	size_t k, d, ndiff = 0;
 
-	/* reserved, zone-device, release and get, on fsdax and on device-dax */
-	ck_assert_int_eq(n, 8);
-	for (line = strtok(out.s, "\n"); line; line = strtok(NULL, "\n")) {
-		if (line[0] != ' ' && strchr(line, ' ') && strstr(line, "kvm_"))
-			kind = line;
-		if (!strstr(line, "<-- differs"))
-			continue;
-		ck_assert_msg(strstr(kind, "fsdax") || strstr(kind, "device-dax"),
-			      "unexpected difference: %s", line);
+	ck_assert_int_eq(ks_decision_table(pair, 2, &t), 0);
+	for (k = 0; k < t.nkinds; k++) {
+		for (d = 0; d < t.ndecisions; d++) {
+			bool zd = strstr(t.kinds[k], "dax") != NULL, listed = false;
+			size_t r;
+
+			for (r = 0; r < 4; r++)
+				listed |= !strcmp(t.decisions[d], rows[r]);
+			ck_assert_msg(ks_decision_row_differs(&t, k, d) == (zd && listed),
+				      "%s / %s: %s, %s", t.kinds[k], t.decisions[d],
+				      ks_decision_cell(&t, k, d, 0), ks_decision_cell(&t, k, d, 1));
+			ndiff += ks_decision_row_differs(&t, k, d);
+		}
 	}
+	/* four rows on each of fsdax 4K, fsdax in a PMD, device-dax 2M and 4K */
+	ck_assert_uint_eq(ndiff, 16);
+	ck_assert_int_eq(ks_variant_diff(pair[0], pair[1], false, &out), 16);
+	ck_assert_ptr_nonnull(strstr(out.s, "fsdax 4K"));
+	ck_assert_ptr_null(strstr(out.s, "THP tail"));	/* only the rows that differ */
 	ks_buf_free(&out);
+	ck_assert_int_eq(ks_variant_diff(pair[0], pair[1], true, &out), 16);
+	ck_assert_ptr_nonnull(strstr(out.s, "THP tail"));
+	ck_assert_ptr_nonnull(strstr(out.s, "<-- differs"));
+	ks_buf_free(&out);
+	ks_decision_table_free(&t);
+}
+END_TEST
+
+/*
+ * Every variant's decisions on every page kind are those of
+ * tests/kvm/decision-table.txt, each row of which cites the kernel-semantics
+ * row it follows; and the file covers every row of the table.
+ */
+START_TEST(test_decision_table_golden)
+{
+	const char *src = getenv("KVMSIM_SRCDIR");
+	const struct ks_variant *v[16];
+	struct ks_decision_table t;
+	char path[4096], line[512], kind[64] = "";
+	size_t nv = 0, k, d, i, nrows = 0;
+	bool *seen;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/tests/kvm/decision-table.txt", src ? src : KVMSIM_SRCDIR);
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "%s", path);
+	while (fgets(line, sizeof(line), f) && !nv) {
+		char *tok, *save = NULL;
+
+		if (strncmp(line, "# variants:", 11))
+			continue;
+		for (tok = strtok_r(line + 11, " \n", &save); tok && nv < 16;
+		     tok = strtok_r(NULL, " \n", &save)) {
+			v[nv] = ks_variant_lookup(tok);
+			ck_assert_msg(v[nv] != NULL, "variant %s", tok);
+			nv++;
+		}
+	}
+	ck_assert_uint_ge(nv, 6);
+	ck_assert_int_eq(ks_decision_table(v, nv, &t), 0);
+	seen = calloc(t.nkinds * t.ndecisions, sizeof(*seen));
+	while (fgets(line, sizeof(line), f)) {
+		char *bar = strchr(line, '|'), *end, *cell[16];
+		size_t n = 0;
+
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if (line[0] == '[') {
+			end = strchr(line, ']');
+			ck_assert_ptr_nonnull(end);
+			snprintf(kind, sizeof(kind), "%.*s", (int)(end - line - 1), line + 1);
+			continue;
+		}
+		ck_assert_msg(bar && strstr(bar, "b."), "a row cites its semantics row: %s", line);
+		*bar = '\0';
+		/* the cells are the last nv words; the decision is what comes before */
+		for (end = bar; n < nv; n++) {
+			while (end > line && end[-1] == ' ')
+				*--end = '\0';
+			while (end > line && end[-1] != ' ')
+				end--;
+			cell[nv - 1 - n] = end;
+		}
+		while (end > line && end[-1] == ' ')
+			*--end = '\0';
+		table_row(&t, kind, line, &k, &d);
+		seen[k * t.ndecisions + d] = true;
+		nrows++;
+		for (i = 0; i < nv; i++)
+			ck_assert_msg(!strcmp(ks_decision_cell(&t, k, d, i), cell[i]),
+				      "%s / %s on %s: %s, expected %s", kind, line, v[i]->name,
+				      ks_decision_cell(&t, k, d, i), cell[i]);
+	}
+	fclose(f);
+	for (k = 0; k < t.nkinds; k++)
+		for (d = 0; d < t.ndecisions; d++)
+			ck_assert_msg(seen[k * t.ndecisions + d], "the file has %s / %s",
+				      t.kinds[k], t.decisions[d]);
+	ck_assert_uint_eq(nrows, t.nkinds * t.ndecisions);
+	free(seen);
+	ks_decision_table_free(&t);
 }
 END_TEST
 
@@ -165,7 +271,7 @@ START_TEST(test_diff_self)
 	struct ks_buf out = { 0 };
 
 	ck_assert_int_eq(ks_variant_diff(ks_variant_lookup("v5.4"),
-					 ks_variant_lookup("v5.4"), &out), 0);
+					 ks_variant_lookup("v5.4"), true, &out), 0);
 	ks_buf_free(&out);
 }
 END_TEST
@@ -208,27 +314,22 @@ static struct kvm_variant_def walk_variant = {
 
 START_TEST(test_diff_runs_walking_variant)
 {
-	struct ks_buf out = { 0 };
-	const char *kind = "", *row = NULL;
-	char *line;
-	int n;
+	const struct ks_variant *pair[2];
+	struct ks_decision_table t;
+	size_t k, d;
 
 	if (!ks_variant_lookup(walk_variant.v.name))
 		ck_assert_int_eq(kvm_variant_def_register(&walk_variant), 0);
-	n = ks_variant_diff(ks_variant_lookup("v5.4"),
-			    ks_variant_lookup(walk_variant.v.name), &out);
+	pair[0] = ks_variant_lookup("v5.4");
+	pair[1] = ks_variant_lookup(walk_variant.v.name);
+	ck_assert_int_eq(ks_decision_table(pair, 2, &t), 0);
 	/* device-dax is mapped by a host PMD: it now maps 2M; THP still does */
-	ck_assert_int_ge(n, 1);
-	for (line = strtok(out.s, "\n"); line; line = strtok(NULL, "\n")) {
-		if (line[0] != ' ' && strchr(line, ' ') && strstr(line, "kvm_"))
-			kind = line;
-		if (strstr(line, "transparent_hugepage_adjust") &&
-		    strstr(kind, "device-dax"))
-			row = line;
-	}
-	ck_assert_ptr_nonnull(row);
-	ck_assert_msg(strstr(row, "<-- differs"), "device-dax row: %s", row);
-	ks_buf_free(&out);
+	table_row(&t, "device-dax 2M", "transparent_hugepage_adjust maps 2M", &k, &d);
+	ck_assert_str_eq(ks_decision_cell(&t, k, d, 0), "no");
+	ck_assert_str_eq(ks_decision_cell(&t, k, d, 1), "yes");
+	table_row(&t, "THP tail", "transparent_hugepage_adjust maps 2M", &k, &d);
+	ck_assert_str_eq(ks_decision_cell(&t, k, d, 1), "yes");
+	ks_decision_table_free(&t);
 }
 END_TEST
 
@@ -402,7 +503,7 @@ START_TEST(test_registry_builtins)
 		ck_assert_ptr_nonnull(v->ops->tdp_page_fault);
 	}
 	v = ks_variant_lookup("v5.4");
-	for (i = 0; (fn = ks_variant_replacement(v, i, &commit)); i++)
+	for (i = 0; (fn = ks_variant_replacement(v, i, &commit, NULL)); i++)
 		if (!strcmp(fn, "kvm_is_reserved_pfn")) {
 			ck_assert_str_eq(commit, "a78986aae9b2");
 			found = true;
@@ -469,6 +570,7 @@ static Suite *variants_suite(void)
 	tc = tcase_create("diff");
 	tcase_add_test(tc, test_diff_a78986aae9b2);
 	tcase_add_test(tc, test_diff_self);
+	tcase_add_test(tc, test_decision_table_golden);
 	tcase_add_test(tc, test_diff_runs_walking_variant);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("registry");
