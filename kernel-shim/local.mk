@@ -13,17 +13,7 @@ libkvmsim_a_SOURCES += \
 	kernel-shim/page.c \
 	kernel-shim/percpu_ref.c \
 	kernel-shim/task.c \
-	kernel-shim/wait_bit.c \
-	kernel-shim/include/linux/bug.h \
-	kernel-shim/include/linux/completion.h \
-	kernel-shim/include/linux/memremap.h \
-	kernel-shim/include/linux/mm.h \
-	kernel-shim/include/linux/mm_types.h \
-	kernel-shim/include/linux/page_ref.h \
-	kernel-shim/include/linux/percpu-refcount.h \
-	kernel-shim/include/linux/rwsem.h \
-	kernel-shim/include/linux/spinlock.h \
-	kernel-shim/include/linux/wait_bit.h
+	kernel-shim/wait_bit.c
 
 check_PROGRAMS += tests/shim/test-page tests/shim/test-ledger \
 	tests/shim/test-memremap tests/shim/test-locking
@@ -41,3 +31,22 @@ tests_shim_test_locking_CFLAGS = $(TEST_CFLAGS)
 tests_shim_test_locking_LDADD = $(TEST_LIBS)
 TESTS += tests/shim/test-page tests/shim/test-ledger \
 	tests/shim/test-memremap tests/shim/test-locking
+
+# The shim's linux/ headers, installed for out-of-tree variants ("linux/mm.h"
+# with kvmsim.pc's -iquote, as in the tree).
+kvmsimshimdir = $(pkgincludedir)/kernel-shim/linux
+kvmsimshim_HEADERS = \
+	kernel-shim/include/linux/bug.h \
+	kernel-shim/include/linux/completion.h \
+	kernel-shim/include/linux/dax.h \
+	kernel-shim/include/linux/huge_mm.h \
+	kernel-shim/include/linux/memremap.h \
+	kernel-shim/include/linux/mm.h \
+	kernel-shim/include/linux/mm_types.h \
+	kernel-shim/include/linux/mmu_notifier.h \
+	kernel-shim/include/linux/page_ref.h \
+	kernel-shim/include/linux/percpu-refcount.h \
+	kernel-shim/include/linux/pgtable.h \
+	kernel-shim/include/linux/rwsem.h \
+	kernel-shim/include/linux/spinlock.h \
+	kernel-shim/include/linux/wait_bit.h

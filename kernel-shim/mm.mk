@@ -5,11 +5,6 @@ libkvmsim_a_SOURCES += \
 	kernel-shim/pgtable.c kernel-shim/vma.c kernel-shim/memory.c \
 	kernel-shim/fault.c kernel-shim/gup.c kernel-shim/mmap.c \
 	kernel-shim/mmu_notifier.c kernel-shim/huge_memory.c kernel-shim/dax.c
-libkvmsim_a_SOURCES += \
-	kernel-shim/include/linux/dax.h \
-	kernel-shim/include/linux/huge_mm.h \
-	kernel-shim/include/linux/mmu_notifier.h \
-	kernel-shim/include/linux/pgtable.h
 
 MM_TEST_SOURCES = tests/shim/mm-test.h tests/ks-check.h
 check_PROGRAMS += tests/shim/test-gup

@@ -1,6 +1,5 @@
 # The lifted KVM logic, its variants and mutants, the KVM-side oracles.
 libkvmsim_a_SOURCES += \
-	sim/kvm/kvm.h \
 	sim/kvm/kvm_dispatch.c \
 	sim/kvm/kvm_main.c \
 	sim/kvm/mmu.c \
@@ -9,14 +8,18 @@ libkvmsim_a_SOURCES += \
 	sim/kvm/variants.c \
 	sim/kvm/diff.c \
 	sim/kvm/scenario.c \
-	sim/kvm/kvm-ops.h \
 	sim/kvm/variants/v4.19.c \
-	sim/kvm/variants/rfc-2018.c sim/kvm/variants/thread-proposal.c \
+	sim/kvm/variants/rfc-2018.c \
+	sim/kvm/variants/thread-proposal.c \
 	sim/kvm/variants/v5.4-rc7.c \
 	sim/kvm/variants/v5.4.c \
 	sim/kvm/variants/v5.6.c \
 	sim/kvm/variants/mutants.c
 pkginclude_HEADERS += include/kvmsim/variant.h
+# The generation's KVM headers, for out-of-tree variants ("kvm/kvm.h" with
+# kvmsim.pc's -iquote, as in the tree).
+kvmsimkvmdir = $(pkgincludedir)/kvm
+kvmsimkvm_HEADERS = sim/kvm/kvm.h sim/kvm/kvm-ops.h
 
 
 check_PROGRAMS += tests/kvm/test-variants
