@@ -447,7 +447,8 @@ int ks_thread_spawn(const char *name, void (*fn)(void *), void *arg)
 	t->fn = fn;
 	t->arg = arg;
 	t->finished = t->killed = false;
-	t->in_await = t->await_any = t->await_woken = false;
+	t->in_await = t->await_any = t->await_woken = t->await_forced = false;
+	t->forced_wakes = 0;
 	t->inc_obj = 0;
 	t->wait = NULL;
 	t->nloops = 0;
@@ -610,6 +611,23 @@ static void ks_await_explain(const void *arg, struct ks_buf *out)
 		ks_buf_printf(out, " nothing (its last iteration touched no shared object)");
 }
 
+uint32_t ks_run_wake_forced(struct ks_runner *r)
+{
+	int tid;
+
+	for (tid = 0; tid < r->nthreads; tid++) {
+		struct ks_thread *t = &r->threads[tid];
+
+		if (t->finished || !t->in_await || !t->await_forced || t->await_woken ||
+		    t->forced_wakes >= KS_FORCED_WAKES)
+			continue;
+		t->forced_wakes++;
+		t->await_woken = true;
+		return UINT32_C(1) << tid;
+	}
+	return 0;
+}
+
 void ks_loop_begin(void)
 {
 	struct ks_runner *r = ks_cur;
@@ -734,7 +752,9 @@ void ks_retry(void)
 		} else {
 			if (!spin)
 				r->loop_cut = true;
+			t->await_forced = !spin;
 			ks_await(r, t, lp);
+			t->await_forced = false;
 			lp->changes = 0;
 		}
 	}

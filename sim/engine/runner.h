@@ -39,6 +39,9 @@ static inline bool ks_kind_conflict(enum ks_kind a, enum ks_kind b)
 #define KS_MAX_FOOTPRINT 48
 #define KS_MAX_LOOP_DEPTH 3
 /* Iterations past the loop bound in a row that may each change the outcome. */
+#ifndef KS_FORCED_WAKES
+#define KS_FORCED_WAKES 4
+#endif
 #ifndef KS_LOOP_CHANGES
 #define KS_LOOP_CHANGES 4
 #endif
@@ -87,6 +90,8 @@ struct ks_thread {
 	bool in_await;		/* next is the await of a retry loop */
 	bool await_any;		/* footprint overflowed: any write by another wakes */
 	bool await_woken;	/* a write by another to an object the await tests */
+	bool await_forced;	/* the await ends a run of changing iterations, not a spin */
+	unsigned forced_wakes;	/* such awaits woken because no thread was enabled */
 	ks_obj_t inc_obj;	/* the increment being taken, and the value before it */
 	uint64_t inc_before;
 	unsigned nwake;
@@ -148,6 +153,16 @@ struct ks_runner {
 	struct ks_version { ks_obj_t obj; uint64_t n; } *versions;
 	uint32_t versions_mask, nversions;
 };
+
+/*
+ * No thread is enabled, and a retry loop's await ended changing iterations
+ * (not a spin): wake it, as its loop would not have stopped there, so that
+ * the run ends as the kernel's would.  Returns its bit, or 0 -- then the
+ * run is a hang.  At most KS_FORCED_WAKES a thread a run: a loop that keeps
+ * changing only what it changes itself, with every other thread blocked, is
+ * a livelock, and that is a hang too.
+ */
+uint32_t ks_run_wake_forced(struct ks_runner *r);
 
 static inline bool ks_thread_enabled(const struct ks_thread *t)
 {

@@ -213,6 +213,8 @@ static enum ks_outcome ks_run_steps_from(struct ks_search *s, uint32_t d)
 		s->depth = d;
 		if (d > s->replay)
 			ks_check_enabling(s, d);
+		if (!en && unfinished)
+			s->en[d] = en = ks_run_wake_forced(r);
 		if (!en)
 			return unfinished ? KS_OUT_HANG : KS_OUT_TERMINAL;
 		if (d >= r->opts.max_steps)

@@ -120,6 +120,8 @@ int ks_replay_decisions(struct ks_runner *r, const uint8_t *dec, uint32_t n,
 		const struct ks_thread *t;
 
 		en = ks_runner_enabled(r, &unfinished);
+		if (!en && unfinished)
+			en = ks_run_wake_forced(r);
 		if (!en)
 			return ks_replay_fail(r, err, errlen,
 					      "the run ended after %u steps, but the token has %u decisions",

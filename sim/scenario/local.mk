@@ -24,6 +24,7 @@ dist_scenarios_DATA = \
 	tests/scenarios/fault-vs-munmap.scn \
 	tests/scenarios/fault-vs-thp-split.scn \
 	tests/scenarios/fsdax-pmd-fault-vs-munmap.scn \
+	tests/scenarios/fsdax-truncate-vs-fault.scn \
 	tests/scenarios/pfnmap-age-teardown.scn \
 	tests/scenarios/zero-page-refcount-leak.scn
 
