@@ -8,6 +8,8 @@
 #include <kvmsim/engine.h>
 #include <kvmsim/run.h>
 
+#include "engine/runner.h"
+
 #include "../ks-check.h"
 
 struct counter_prog {
@@ -478,6 +480,98 @@ START_TEST(test_retry_spin_wakes_on_value)
 }
 END_TEST
 
+/*
+ * A looper whose every iteration is disturbed by a writer (x changes under
+ * it, then "done" is set after it read it), with a loop bound of 1: after
+ * KS_LOOP_CHANGES disturbed iterations it awaits a change to what it read,
+ * taken after the writer has finished -- no change ever comes.  Its next
+ * iteration would have seen "done" and left the loop, so that is no hang.
+ */
+struct disturb_world {
+	int x, done;
+	ks_obj_t x_obj, done_obj;
+};
+
+static struct disturb_world *dw;
+
+static void disturbed_looper(void *arg)
+{
+	int done;
+
+	ks_loop_begin();
+	for (;;) {
+		ks_sched_point(dw->done_obj, KS_READ);
+		done = dw->done;
+		ks_sched_point(dw->x_obj, KS_READ);
+		/* a step of its own, after which a write can still disturb it */
+		ks_sched_point(KS_OBJ(KS_OBJ_VAR, 8), KS_READ);
+		if (done)
+			break;
+		ks_retry();
+	}
+	ks_loop_end();
+}
+
+static void disturber(void *arg)
+{
+	int i;
+
+	for (i = 0; i < 6; i++) {	/* more than KS_LOOP_CHANGES (4) */
+		ks_sched_point(dw->x_obj, KS_WRITE);
+		dw->x++;
+	}
+	ks_sched_point(dw->done_obj, KS_WRITE);
+	dw->done = 1;
+}
+
+static void disturb_setup(void *arg)
+{
+	dw = ks_alloc(sizeof(*dw));
+	dw->x_obj = ks_obj_named_value(KS_OBJ_VAR, "x", &dw->x, sizeof(dw->x));
+	dw->done_obj = ks_obj_named_value(KS_OBJ_VAR, "done", &dw->done, sizeof(dw->done));
+	ks_thread_spawn("looper", disturbed_looper, NULL);
+	ks_thread_spawn("writer", disturber, NULL);
+}
+
+/*
+ *	looper: done? x? | writer: x++ | looper: retry        (four times)
+ *	looper: done? x? | writer: x++, x++, done = 1 | looper: retry
+ *
+ * Expect the fifth disturbed iteration to await (the loop is cut), no thread
+ * then to be enabled, and the forced wake to let the looper see "done" and
+ * finish: the run is terminal, not a hang -- and a loop cut.
+ */
+START_TEST(test_retry_forced_await_is_no_hang)
+{
+	struct ks_program p = { .name = "disturbed", .setup = disturb_setup };
+	struct ks_run_opts o = { .loop_bound = 1 };
+	struct ks_runner *r = ks_runner_new(&p, &o);
+	int i;
+
+	ks_run_begin(r);
+	for (i = 0; i < 5; i++) {
+		ks_run_step(r, 0);		/* done? */
+		ks_run_step(r, 0);		/* x? */
+		ks_run_step(r, 1);		/* x++ */
+		if (i == 4) {
+			ks_run_step(r, 1);	/* x++ */
+			ks_run_step(r, 1);	/* done = 1 */
+		}
+		ks_run_step(r, 0);		/* its own step; then the retry */
+	}
+	ck_assert(ks_run_finished(r, 1));
+	ck_assert(!ks_run_enabled(r, 0) && !ks_run_finished(r, 0));
+	ck_assert_int_eq(ks_run_status(r), KS_RUN_HANG);
+	ck_assert_uint_eq(ks_run_wake_forced(r), 1);
+	while (ks_run_status(r) == KS_RUN_ACTIVE)
+		ks_run_step(r, 0);
+	ck_assert(ks_run_finished(r, 0));
+	ck_assert_int_eq(ks_run_end(r), KS_RUN_TERMINAL);
+	ck_assert_violations("hang", 0);
+	ks_runner_free(r);
+}
+END_TEST
+
 static const struct ks_program spin_prog = {
 	.name = "spin", .fingerprint = 0x51, .setup = spin_world_setup,
 };
@@ -572,6 +666,7 @@ static Suite *run_suite(void)
 	tcase_add_test(tc, test_retry_spin_wakes_on_value);
 	tcase_add_test(tc, test_retry_effect_is_a_loop_cut);
 	tcase_add_test(tc, test_retry_nested_loops);
+	tcase_add_test(tc, test_retry_forced_await_is_no_hang);
 	tcase_add_test(tc, test_oracle_cannot_switch);
 	tcase_add_test(tc, test_cut);
 	tcase_add_test(tc, test_bug_kills_thread);
