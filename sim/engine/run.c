@@ -1204,6 +1204,9 @@ enum ks_run_status ks_run_status(struct ks_runner *r)
 		if (!r->threads[tid].finished)
 			unfinished = true;
 	}
+	/* every path that asks whether the run is over wakes a forced await alike */
+	if (unfinished && ks_run_wake_forced(r))
+		return r->nsteps >= r->opts.max_steps ? KS_RUN_CUT : KS_RUN_ACTIVE;
 	return unfinished ? KS_RUN_HANG : KS_RUN_TERMINAL;
 }
 

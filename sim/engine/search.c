@@ -169,7 +169,11 @@ static bool ks_replay_step(struct ks_search *s, uint32_t d)
 	const struct ks_hbev *ev = &s->hb.ev[d];
 	int tid = s->dec[d];
 	struct ks_thread *t = &s->r->threads[tid];
+	uint32_t unfinished;
 
+	/* the run woke a forced await here (ks_run_steps_from()): so does its replay */
+	if (!ks_runner_enabled(s->r, &unfinished) && unfinished)
+		ks_run_wake_forced(s->r);
 	if (tid >= s->r->nthreads || !ks_thread_enabled(t) ||
 	    t->next.obj != ev->obj || t->next.acc != ev->access) {
 		char o[96];

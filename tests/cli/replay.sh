@@ -37,4 +37,17 @@ expect_error "a scenario that is not installed, without -s" "none of the install
 expect_error "a malformed token" "bad token" "$KVMSIM" replay -s ./one.scn ks1:garbage
 expect_error "no token" "a token or a token file is needed" "$KVMSIM" replay
 
+# A run that woke a retry loop's forced await replays too (the replay used to
+# stop there: "the token does not fit this run").
+rm -rf kvmsim-failures
+expect_status "an unshrunk hang through a forced await" 0 \
+	"$KVMSIM" check -s devdax-tail-fault-vs-unbind -v v4.19 -v v5.4 --no-shrink
+if grep -q "no trace" out; then
+	not_ok "every finding of it has its trace" "$(grep "no trace" out | head -1)"
+else
+	ok "every finding of it has its trace"
+fi
+expect_status "its token replays" 0 "$KVMSIM" replay kvmsim-failures/devdax-tail-fault-vs-unbind-v4.19.token
+expect_line out "to the hang" "verdict: hang"
+
 done_testing

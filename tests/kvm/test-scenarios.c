@@ -419,6 +419,45 @@ START_TEST(test_untouched_memory_is_faulted_in)
 }
 END_TEST
 
+/*
+ * Every finding replays from its token, also where the run woke a retry
+ * loop's forced await (devdax-tail-fault-vs-unbind on v4.19, unshrunk: the
+ * replay used to stop there, "thread 0 cannot run").
+ */
+START_TEST(test_findings_replay_through_forced_wakes)
+{
+	struct ks_scenario *scn = load("devdax-tail-fault-vs-unbind");
+	const struct ks_variant *v = ks_variant_lookup("v4.19");
+	struct ks_search_opts opts = { .strategy = KS_STRAT_DPOR };
+	struct ks_search_result res = { 0 };
+	char err[512];
+	size_t i;
+
+	if (RUNNING_ON_VALGRIND) {
+		ks_scenario_free(scn);
+		return;		/* a long search: the plain build does it */
+	}
+	ck_assert(!ks_check_scenario(scn, v, NULL, &opts, &res, err, sizeof(err)));
+	ck_assert_uint_gt(res.nfindings, 0);
+	for (i = 0; i < res.nfindings; i++) {
+		struct ks_program prog;
+		struct ks_token tok;
+		enum ks_run_status st;
+		struct ks_buf trace = { 0 };
+
+		ck_assert(!ks_token_parse(res.findings[i].token, &tok, err, sizeof(err)));
+		ck_assert(!ks_scenario_program(scn, v, NULL, &prog, &opts, err, sizeof(err)));
+		ck_assert_msg(!ks_replay(&prog, &opts, &tok, &st, &trace, err, sizeof(err)),
+			      "%s: %s", res.findings[i].oracle, err);
+		ks_buf_free(&trace);
+		ks_scenario_program_free(&prog);
+		ks_token_free(&tok);
+	}
+	ks_search_result_free(&res);
+	ks_scenario_free(scn);
+}
+END_TEST
+
 /* On D1, the missing put of a fixed kernel brings the hang back. */
 START_TEST(test_d1_missing_put_hangs)
 {
@@ -468,6 +507,7 @@ static Suite *scenarios_suite(void)
 	tcase_add_test(tc, test_d1_hang_chain_and_replay);
 	tcase_add_test(tc, test_mutants_caught);
 	tcase_add_test(tc, test_d1_missing_put_hangs);
+	tcase_add_test(tc, test_findings_replay_through_forced_wakes);
 	tcase_add_test(tc, test_mutants_caught_on_plain_scenarios);
 	tcase_add_test(tc, test_double_put_frees_mapped_page);
 	tcase_add_test(tc, test_thp_split_remap_not_stale);
