@@ -163,12 +163,16 @@ static int diff_scenario(const struct ks_scenario *scn, const struct ks_variant 
 		return 0;
 	}
 	grown = realloc(*rows, (*nrows + 1) * sizeof(**rows));
-	if (!grown) {
+	r.scenario = strdup(scn->name);
+	if (!grown || !r.scenario) {
+		free((char *)r.scenario);
+		if (grown)
+			*rows = grown;
 		ks_search_result_free(&r.a);
 		ks_search_result_free(&r.b);
+		cli_error("diff: out of memory");
 		return -1;
 	}
-	r.scenario = strdup(scn->name);
 	*rows = grown;
 	(*rows)[(*nrows)++] = r;
 	return 0;
@@ -177,10 +181,11 @@ static int diff_scenario(const struct ks_scenario *scn, const struct ks_variant 
 int cli_diff(int argc, char **argv)
 {
 	const char **only = NULL;
-	size_t nonly = 0, n = 0, i, nrows = 0, nscn;
+	size_t nonly = 0, n = 0, i, nrows = 0, nscn = 0;
 	const struct ks_variant *pair[2];
 	const struct ks_era *era = NULL;
 	struct ks_decision_table t = { 0 };
+	struct ks_scenario **scns = NULL;
 	struct diff_row *rows = NULL;
 	bool all = false, json = false, progress;
 	char **names = NULL;
@@ -229,12 +234,33 @@ int cli_diff(int argc, char **argv)
 	pair[1] = pair[0] ? cli_variant(argv[optind + 1]) : NULL;
 	if (!pair[0] || !pair[1])
 		goto out;
-	if (json && ks_decision_table(pair, 2, &t))
+	/* Every scenario loads before anything is printed: bad input is exit 2 alone. */
+	if (!nonly)
+		names = cli_scenario_names(&n);
+	nscn = nonly ? nonly : n;
+	scns = calloc(nscn + 1, sizeof(*scns));
+	if (!scns) {
+		cli_error("diff: out of memory");
 		goto out;
+	}
+	for (i = 0; i < nscn; i++) {
+		scns[i] = cli_scenario_load(nonly ? only[i] : names[i]);
+		if (!scns[i])
+			goto out;
+	}
+	if (json && ks_decision_table(pair, 2, &t)) {
+		cli_error("diff: out of memory");
+		goto out;
+	}
 	if (!json) {
 		struct ks_buf table = { 0 };
 		int ndiff = ks_variant_diff(pair[0], pair[1], all, &table);
 
+		if (ndiff < 0) {
+			ks_buf_free(&table);
+			cli_error("diff: out of memory");
+			goto out;
+		}
 		printf("%s", table.s ? table.s : "");
 		ks_buf_free(&table);
 		printf("(%d decision%s differ%s)\n", ndiff, ndiff == 1 ? "" : "s",
@@ -244,22 +270,12 @@ int cli_diff(int argc, char **argv)
 		printf("\nscenarios whose verdicts differ:\n");
 	}
 	fflush(stdout);
-	if (!nonly)
-		names = cli_scenario_names(&n);
-	nscn = nonly ? nonly : n;
 	progress = !json && isatty(STDERR_FILENO);
 	for (i = 0; i < nscn; i++) {
-		struct ks_scenario *scn = cli_scenario_load(nonly ? only[i] : names[i]);
-		int r;
-
-		if (!scn)
-			goto out;
 		if (progress)
-			fprintf(stderr, "\r\033[K[%zu/%zu] %s on %s and %s", i + 1, nscn, scn->name,
-				pair[0]->name, pair[1]->name);
-		r = diff_scenario(scn, pair[0], pair[1], era, &rows, &nrows);
-		ks_scenario_free(scn);
-		if (r)
+			fprintf(stderr, "\r\033[K[%zu/%zu] %s on %s and %s", i + 1, nscn,
+				scns[i]->name, pair[0]->name, pair[1]->name);
+		if (diff_scenario(scns[i], pair[0], pair[1], era, &rows, &nrows))
 			goto out;
 	}
 	if (progress)
@@ -276,6 +292,9 @@ out:
 		ks_search_result_free(&rows[i].b);
 	}
 	free(rows);
+	for (i = 0; scns && i < nscn; i++)
+		ks_scenario_free(scns[i]);
+	free(scns);
 	ks_decision_table_free(&t);
 	cli_names_free(names, n);
 	free(only);

@@ -40,12 +40,20 @@ static const struct ks_variant **table_variants(const char *list, size_t *n)
 		return v;
 	}
 	copy = strdup(list);
+	if (!copy) {
+		cli_error("table: out of memory");
+		free(v);
+		return NULL;
+	}
 	for (name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		const struct ks_variant *one = cli_variant(name);
 
-		if (!one || *n == ks_variant_count()) {
-			if (one)
-				cli_error("table: --variants %s: more variants than there are", list);
+		for (i = 0; one && i < *n; i++)
+			if (v[i] == one) {
+				cli_error("table: --variants names '%s' twice", name);
+				one = NULL;
+			}
+		if (!one) {
 			free(copy);
 			free(v);
 			return NULL;
@@ -187,7 +195,7 @@ int cli_table(int argc, char **argv)
 	if (ks_decision_table(v, n, &t)) {
 		free(v);
 		cli_error("table: out of memory");
-		return CLI_BAD;
+		return CLI_BAD;	/* exit 2, as out of memory is everywhere (engine.h) */
 	}
 	if (fmt == FMT_JSON)
 		print_json(&t);

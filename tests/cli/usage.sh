@@ -117,12 +117,16 @@ expect_line out "markdown: the zero page is refcounted in v5.6 (7df003c85218)" "
 expect_status "table --format json" 0 "$KVMSIM" table --variants v5.4-rc7 --format json
 expect_line out "table json" '{"variants": ["v5.4-rc7"], "rows": [{"page": "normal", "decision": "kvm_is_reserved_pfn", "values": {"v5.4-rc7": "no"}}'
 expect_error "table of an unknown variant" "unknown variant 'v5.7'" "$KVMSIM" table --variants v5.4,v5.7
+expect_error "table naming a variant twice" "table: --variants names 'v4.19' twice" \
+	"$KVMSIM" table --variants v4.19,v4.19
 expect_error "table in an unknown format" "table: --format html: text, markdown or json" \
 	"$KVMSIM" table --format html
 expect_error "table with a stray argument" "table: unexpected 'v5.4'" "$KVMSIM" table v5.4
 expect_error "merge is not implemented yet" "merge: not implemented yet" "$KVMSIM" merge a.json
 expect_error "diff needs two variants" "diff: two variants" "$KVMSIM" diff v5.4
 expect_error "diff of an unknown variant" "did you mean 'v5.4-rc7'?" "$KVMSIM" diff v5.4-rc8 v5.4
+expect_error "diff of an unknown scenario" "unknown scenario 'nosuch'" "$KVMSIM" diff -s nosuch v5.4 v5.6
+if [ -s out ]; then not_ok "diff prints nothing before a bad scenario"; else ok "diff prints nothing before a bad scenario"; fi
 expect_error "diff with an unknown option" "diff: unknown option '--alll'" "$KVMSIM" diff --alll v5.4 v5.6
 expect_status "diff shows what differs" 0 "$KVMSIM" diff -s zero-page-refcount-leak v5.4 v5.6
 expect_line out "diff: the zero page's reservation" "zero page            kvm_is_reserved_pfn                    yes              no"

@@ -53,7 +53,8 @@ static unsigned long dev_pagemap_mapping_shift(unsigned long address, struct mm_
  * v1 2/2 mmu.c: pfn_is_huge_mapped().  "DAX pages do not use compound pages.
  * The page should have already been mapped into the host-side page table
  * during try_async_pf(), so we can check the page tables directly."  The
- * mm is current->mm, the VMM's (kvm->mm here).
+ * mm is current->mm, the VMM's (kvm->mm here).  gfn_to_hva() asks for a
+ * writable hva: a read-only memslot gives KVM_HVA_ERR_RO_BAD, so no 2M.
  */
 static bool pfn_is_huge_mapped(struct kvm *kvm, gfn_t gfn, kvm_pfn_t pfn)
 {
@@ -65,7 +66,7 @@ static bool pfn_is_huge_mapped(struct kvm *kvm, gfn_t gfn, kvm_pfn_t pfn)
 		return PageTransCompoundMap(page);
 
 	slot = gfn_to_memslot(kvm, gfn);
-	if (!slot)
+	if (!slot || (slot->flags & KVM_MEM_READONLY))
 		return false;		/* kvm_is_error_hva() */
 	hva = gfn_to_hva_memslot(slot, gfn);
 	return dev_pagemap_mapping_shift(hva, kvm->mm) == PMD_SHIFT;
