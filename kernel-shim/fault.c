@@ -18,6 +18,7 @@
  * non-present, non-none entries are a THP split's migration entries (no swap).
  */
 #include "linux/dax.h"
+#include "linux/huge_mm.h"
 #include "linux/spinlock.h"
 #include "mm-internal.h"
 
@@ -478,9 +479,14 @@ static unsigned int __handle_mm_fault(struct vm_area_struct *vma, unsigned long 
 		if (vma->backing == KS_BACKING_ANON)
 			return wp_page_reuse(vma, address & ~(ks_level_size(level) - 1),
 					     level, pte);
-		if (vma->backing == KS_BACKING_FSDAX && level == PG_LEVEL_2M &&
-		    !(dax_iomap_pmd_fault(vma, address, flags) & VM_FAULT_FALLBACK))
-			return 0;
+		if (vma->backing == KS_BACKING_FSDAX && level == PG_LEVEL_2M) {
+			if (!(dax_iomap_pmd_fault(vma, address, flags) & VM_FAULT_FALLBACK))
+				return 0;
+			/* the PMD cannot stay: split it (DAX: cleared), then the PTE path */
+			split_huge_pmd(vma, address);
+			return handle_pte_fault(vma, address, flags,
+						ks_pte_get(vma->vm_mm, address, &level));
+		}
 		return VM_FAULT_SIGBUS;
 	}
 	return handle_pte_fault(vma, address, flags, pte);

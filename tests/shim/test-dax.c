@@ -380,6 +380,29 @@ START_TEST(test_fsdax_pmd)
 	ck_assert_int_eq(ks_violation_count(), 0);
 	ks_direct_end();
 
+	/*
+	 * A write to a read-only PMD the filesystem can no longer map 2M (a
+	 * block of it freed): wp_huge_pmd() splits it, clearing a DAX PMD,
+	 * and the write maps 4K.
+	 */
+	mm_direct(KS_ERA_5_2);
+	pmem = ks_pmem_create("pmem0", PMEM_PFN, 4 * PAGES_PER_SECTION);
+	file = ks_fsdax_file_create("f", pmem, PMEM_PFN, HPAGE_PMD_NR);
+	file->pmd_extents = true;
+	ks_mmap_file(mm, HVA, PMD_SIZE, file, 0, PROT_READ | PROT_WRITE);
+	ks_populate(mm, HVA, PAGE_SIZE, false);
+	mm_leaf(HVA, &level);
+	ck_assert_int_eq(level, PG_LEVEL_2M);
+	file->block[HPAGE_PMD_NR - 1] = 0;
+	ks_populate(mm, HVA + PAGE_SIZE, PAGE_SIZE, true);
+	pte = mm_leaf(HVA + PAGE_SIZE, &level);
+	ck_assert_int_eq(level, PG_LEVEL_4K);
+	ck_assert(pte_write(pte));
+	ck_assert_uint_eq(pte_pfn(pte), PMEM_PFN + 1);
+	ck_assert(log_has("pmdp_huge_clear_flush_notify", NULL));
+	ck_assert_int_eq(ks_violation_count(), 0);
+	ks_direct_end();
+
 	mm_direct(KS_ERA_6_15);
 	pmem = ks_pmem_create("pmem0", PMEM_PFN, 4 * PAGES_PER_SECTION);
 	file = ks_fsdax_file_create("f", pmem, PMEM_PFN, HPAGE_PMD_NR);
