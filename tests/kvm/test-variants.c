@@ -497,6 +497,9 @@ START_TEST(test_registry_builtins)
 	ck_assert_str_eq(ks_variant_at(0)->name, "v4.19");
 	for (i = 0; i < ks_variant_count(); i++) {
 		v = ks_variant_at(i);
+		/* registered at run time by another test (CK_FORK=no): listed last */
+		if (!strncmp(v->name, "test-", 5) || !strncmp(v->name, "t-", 2))
+			continue;
 		ck_assert_msg(!mutants || v->mutant, "%s listed after a mutant", v->name);
 		mutants = v->mutant;
 		ck_assert_ptr_nonnull(v->ops->kvm_is_reserved_pfn);
