@@ -175,5 +175,11 @@ int cli_replay(int argc, char **argv);
 int cli_list(int argc, char **argv);
 int cli_diff(int argc, char **argv);
 int cli_table(int argc, char **argv);
+/*
+ * The rows of a decision table as a JSON array (table.c): every row, or with
+ * !@all those that differ; @differs adds each row's "differs".
+ */
+void cli_json_decisions(struct cli_json *j, const struct ks_decision_table *t, bool all,
+			bool differs);
 
 #endif /* KVMSIM_CLI_H */

@@ -78,37 +78,6 @@ static void print_rows_text(const struct diff_row *rows, size_t n, const struct 
 		printf("(none: every scenario has the same verdict on both)\n");
 }
 
-static void json_decisions(struct cli_json *j, const struct ks_decision_table *t, bool all)
-{
-	size_t k, d, v;
-
-	cli_json_begin(j, '[');
-	for (k = 0; k < t->nkinds; k++) {
-		for (d = 0; d < t->ndecisions; d++) {
-			bool differs = ks_decision_row_differs(t, k, d);
-
-			if (!differs && !all)
-				continue;
-			cli_json_begin(j, '{');
-			cli_json_key(j, "page");
-			cli_json_str(j, t->kinds[k]);
-			cli_json_key(j, "decision");
-			cli_json_str(j, t->decisions[d]);
-			cli_json_key(j, "values");
-			cli_json_begin(j, '{');
-			for (v = 0; v < t->nvariants; v++) {
-				cli_json_key(j, t->variants[v]->name);
-				cli_json_str(j, ks_decision_cell(t, k, d, v));
-			}
-			cli_json_end(j, '}');
-			cli_json_key(j, "differs");
-			cli_json_bool(j, differs);
-			cli_json_end(j, '}');
-		}
-	}
-	cli_json_end(j, ']');
-}
-
 static void print_json(const struct ks_decision_table *t, bool all, const struct diff_row *rows,
 		       size_t n, const struct ks_era *era)
 {
@@ -124,7 +93,7 @@ static void print_json(const struct ks_decision_table *t, bool all, const struct
 	cli_json_key(&j, "era");
 	cli_json_str(&j, era ? era->name : NULL);
 	cli_json_key(&j, "decisions");
-	json_decisions(&j, t, all);
+	cli_json_decisions(&j, t, all, true);
 	cli_json_key(&j, "scenarios");
 	cli_json_begin(&j, '[');
 	for (i = 0; i < n; i++) {

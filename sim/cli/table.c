@@ -110,10 +110,44 @@ static void print_markdown(const struct ks_decision_table *t)
 	}
 }
 
+void cli_json_decisions(struct cli_json *j, const struct ks_decision_table *t, bool all,
+			bool differs)
+{
+	size_t k, d, v;
+
+	cli_json_begin(j, '[');
+	for (k = 0; k < t->nkinds; k++) {
+		for (d = 0; d < t->ndecisions; d++) {
+			bool row_differs = differs && ks_decision_row_differs(t, k, d);
+
+			if (!all && !row_differs)
+				continue;
+			cli_json_begin(j, '{');
+			cli_json_key(j, "page");
+			cli_json_str(j, t->kinds[k]);
+			cli_json_key(j, "decision");
+			cli_json_str(j, t->decisions[d]);
+			cli_json_key(j, "values");
+			cli_json_begin(j, '{');
+			for (v = 0; v < t->nvariants; v++) {
+				cli_json_key(j, t->variants[v]->name);
+				cli_json_str(j, ks_decision_cell(t, k, d, v));
+			}
+			cli_json_end(j, '}');
+			if (differs) {
+				cli_json_key(j, "differs");
+				cli_json_bool(j, row_differs);
+			}
+			cli_json_end(j, '}');
+		}
+	}
+	cli_json_end(j, ']');
+}
+
 static void print_json(const struct ks_decision_table *t)
 {
 	struct cli_json j;
-	size_t k, d, v;
+	size_t v;
 
 	cli_json_init(&j, stdout);
 	cli_json_begin(&j, '{');
@@ -123,25 +157,7 @@ static void print_json(const struct ks_decision_table *t)
 		cli_json_str(&j, t->variants[v]->name);
 	cli_json_end(&j, ']');
 	cli_json_key(&j, "rows");
-	cli_json_begin(&j, '[');
-	for (k = 0; k < t->nkinds; k++) {
-		for (d = 0; d < t->ndecisions; d++) {
-			cli_json_begin(&j, '{');
-			cli_json_key(&j, "page");
-			cli_json_str(&j, t->kinds[k]);
-			cli_json_key(&j, "decision");
-			cli_json_str(&j, t->decisions[d]);
-			cli_json_key(&j, "values");
-			cli_json_begin(&j, '{');
-			for (v = 0; v < t->nvariants; v++) {
-				cli_json_key(&j, t->variants[v]->name);
-				cli_json_str(&j, ks_decision_cell(t, k, d, v));
-			}
-			cli_json_end(&j, '}');
-			cli_json_end(&j, '}');
-		}
-	}
-	cli_json_end(&j, ']');
+	cli_json_decisions(&j, t, true, false);
 	cli_json_end(&j, '}');
 	cli_json_newline(&j);
 }

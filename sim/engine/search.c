@@ -172,7 +172,8 @@ static bool ks_replay_step(struct ks_search *s, uint32_t d)
 	uint32_t unfinished;
 
 	/* the run woke a forced await here (ks_run_steps_from()): so does its replay */
-	if (!ks_runner_enabled(s->r, &unfinished) && unfinished)
+	if (tid < s->r->nthreads && !ks_thread_enabled(t) &&
+	    !ks_runner_enabled(s->r, &unfinished) && unfinished)
 		ks_run_wake_forced(s->r);
 	if (tid >= s->r->nthreads || !ks_thread_enabled(t) ||
 	    t->next.obj != ev->obj || t->next.acc != ev->access) {
