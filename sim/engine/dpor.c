@@ -13,9 +13,12 @@
  * held lock, complete -> wait_for_completion, and so on).  We then look behind
  * e, at the accesses e itself came after (the acquire that took the lock).
  * When U arrived at e' after node n we cannot tell, and count it as a race:
- * an extra backtrack point costs a run, a missing one misses a class.  An
- * increment, or a retry-loop await (enabled by a write to any object its
- * iteration read), is always treated as reversible, for the same reason.
+ * an extra backtrack point costs a run, a missing one misses a class.  A
+ * retry-loop await (enabled by a write to any object its iteration read) is
+ * always treated as reversible, for the same reason; so is a read or a
+ * write of e' against an earlier increment.  Against the increments before
+ * e' the test applies (ks_blocked_at()): one that could not have followed
+ * e' is no candidate, and the increments before it are.
  * Two pairs need no such test: an exclusive acquire is never enabled just
  * before a release of the same lock (the lock is held there), nor is a read
  * acquire (an increment of the lock) just before the release that ends an
@@ -112,6 +115,24 @@ static bool ks_reversible(const struct ks_search *s, const struct ks_race *rc,
 	return !(arrival <= a->ev && !(s->en[a->ev] & KS_BIT(rc->tid)));
 }
 
+/*
+ * Whether e' was already waiting at node @n and not enabled there: then it
+ * could not have gone before the step at @n.  An increment at @n is then no
+ * race of e' -- and must not be taken for one: as a candidate it would hide
+ * the earlier increments behind it (ks_races_apply() keeps only candidates
+ * not ordered before another), among them the one that disabled e'.  Two
+ * threads' local_irq_disable() and local_irq_enable() are increments of one
+ * object, and flush_tlb_mm()'s IPI waits until no other thread has
+ * interrupts off: the enable that let it go is no race, the disable that
+ * held it is.  (A retry-loop await is always taken as reversible.)
+ */
+static bool ks_blocked_at(const struct ks_search *s, const struct ks_race *rc, uint32_t n)
+{
+	uint32_t arrival = (uint32_t)(rc->prev + 1);
+
+	return !rc->await && arrival <= n && !(s->en[n] & KS_BIT(rc->tid));
+}
+
 /* Collect the candidates of one access of e' (object state @a, kind @kind). */
 static void ks_gather(struct ks_search *s, const struct ks_race *rc,
 		      const struct ks_hbacc *a, enum ks_kind kind)
@@ -132,7 +153,7 @@ static void ks_gather(struct ks_search *s, const struct ks_race *rc,
 			for (x = incs; x >= 0; x = hb->link[x]) {
 				uint32_t e = hb->acc[x].ev;
 
-				if (hb->ev[e].tid != rc->tid)
+				if (hb->ev[e].tid != rc->tid && !ks_blocked_at(s, rc, e))
 					ks_cand_add(s, e);
 			}
 		if (kind == KS_K_WRITE)

@@ -426,6 +426,8 @@ struct rworld {
 	struct tflag flag[SYNTH_NOBJ];
 	int reg[4];
 	int pc[4];
+	bool irq_off[4];
+	int tid[4];
 };
 
 static struct rworld *rw;
@@ -450,6 +452,23 @@ static void r_spin(int me, int obj)
 	}
 	ks_loop_end();
 	rw->reg[me] = rw->reg[me] * 3 + rw->var[obj];
+}
+
+#define IRQ KS_OBJ(KS_OBJ_VAR, 7)
+
+static bool r_no_irqs_off_elsewhere(const void *arg)
+{
+	int me = *(const int *)arg, t;
+
+	for (t = 0; t < rw->p->nthreads; t++)
+		if (t != me && rw->irq_off[t])
+			return false;
+	return true;
+}
+
+static void r_ipi_explain(const void *arg, struct ks_buf *out)
+{
+	ks_buf_printf(out, "another thread has interrupts off");
 }
 
 static void r_op(int me, const struct synth_op *op)
@@ -494,6 +513,20 @@ static void r_op(int me, const struct synth_op *op)
 	case SOP_SPIN:
 		r_spin(me, op->obj);
 		break;
+	case SOP_IRQSECT:
+		ks_sched_point(IRQ, KS_INC);
+		rw->irq_off[me] = true;
+		ks_sched_point(VAR(op->obj), KS_READ);
+		*reg = (*reg * 3 + rw->var[op->obj]) % 1000;
+		ks_sched_point(IRQ, KS_INC);
+		rw->irq_off[me] = false;
+		break;
+	case SOP_IPI: {
+		struct ks_wait w = { r_no_irqs_off_elsewhere, r_ipi_explain, &rw->tid[me] };
+
+		ks_sched_wait(IRQ, KS_WAIT, &w);
+		break;
+	}
 	}
 }
 
@@ -518,8 +551,10 @@ static void r_setup(void *arg)
 		tlock_init(&rw->lock[i], lnames[i]);
 		rw->flag[i].obj = KS_OBJ(KS_OBJ_COMPLETION, i);
 	}
-	for (i = 0; i < rw->p->nthreads; i++)
+	for (i = 0; i < rw->p->nthreads; i++) {
+		rw->tid[i] = i;
 		ks_thread_spawn(tnames[i], r_thread, (void *)(long)i);
+	}
 }
 
 uint64_t synth_state_hash(void)
@@ -537,6 +572,7 @@ uint64_t synth_state_hash(void)
 	for (i = 0; i < rw->p->nthreads; i++) {
 		MIX(rw->reg[i]);
 		MIX(rw->pc[i]);
+		MIX(rw->irq_off[i]);
 	}
 #undef MIX
 	return h;
@@ -548,6 +584,7 @@ static void synth_plain_op(struct synth_op *op, uint64_t *s)
 	static const unsigned char kinds[] = {
 		SOP_READ, SOP_READ, SOP_READ, SOP_WRITE, SOP_WRITE, SOP_WRITE,
 		SOP_INC, SOP_INC, SOP_WAIT, SOP_SET, SOP_CLEAR, SOP_ASSERT, SOP_SPIN,
+		SOP_IRQSECT, SOP_IPI,
 	};
 
 	op->kind = kinds[synth_rand(s) % sizeof(kinds)];
@@ -725,7 +762,7 @@ void synth_describe(const struct synth_rprog *p, struct ks_buf *out)
 		[SOP_LOCK] = "lock l", [SOP_UNLOCK] = "unlock l", [SOP_RLOCK] = "rlock l",
 		[SOP_WAIT] = "wait f",
 		[SOP_SET] = "set f", [SOP_CLEAR] = "clear f", [SOP_ASSERT] = "assert#",
-		[SOP_SPIN] = "spin v",
+		[SOP_SPIN] = "spin v", [SOP_IRQSECT] = "irqs off, read v", [SOP_IPI] = "ipi",
 	};
 	int t, i;
 

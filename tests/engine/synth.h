@@ -60,6 +60,15 @@ enum synth_opk {
 	SOP_CLEAR,	/* clear flag */
 	SOP_ASSERT,	/* violation "assert" if reg == val */
 	SOP_SPIN,	/* retry loop until var != 0 */
+	/*
+	 * Interrupts off, read var, interrupts on: the off and on are
+	 * increments of one object (they commute between threads, as
+	 * local_irq_disable() does), and SOP_IPI waits on it until no other
+	 * thread has interrupts off (flush_tlb_mm()'s IPI): a wait that an
+	 * increment disables.
+	 */
+	SOP_IRQSECT,
+	SOP_IPI,
 	SOP_NR
 };
 
