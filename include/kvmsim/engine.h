@@ -21,7 +21,7 @@ enum ks_strategy {
 	KS_STRAT_BOUNDED,	/* iterative preemption bounding, up to .bound */
 	KS_STRAT_PCT,		/* PCT with depth d (random.c) */
 	KS_STRAT_RANDOM,	/* random walk (random.c) */
-	KS_STRAT_PORTFOLIO,	/* (later) */
+	KS_STRAT_PORTFOLIO,	/* DPOR, then PCT and random walks (portfolio.c) */
 	KS_STRAT_REPLAY,	/* one run from a token's decisions */
 	KS_STRAT_NR
 };
@@ -36,6 +36,9 @@ const char *ks_strategy_name(enum ks_strategy s);
 void ks_search_interrupt(void);
 /* Returns -1 for an unknown name. */
 int ks_strategy_lookup(const char *name);
+
+/* The most shards a search splits into (--shard, --jobs). */
+#define KS_MAX_SHARDS 4096
 
 /* The deepest PCT search (--depth). */
 #define KS_PCT_DEPTH_MAX 16
@@ -95,6 +98,14 @@ struct ks_search_opts {
 	 * scenario, variant and era.  The program's own fingerprint covers all.
 	 */
 	uint64_t fp_scenario, fp_variant, fp_era;
+	/*
+	 * --shard i/n: explore the i-th of n parts (shard.c).  DFS and DPOR split
+	 * by schedule prefix, PCT and random walks by run number; nshards 0 or
+	 * 1: the whole search.
+	 */
+	unsigned shard, nshards;
+	/* Keep the distinct class hashes in the result, for a merge. */
+	bool keep_classes;
 	/* Called at the end of every run (may be NULL). */
 	ks_run_observer on_run;
 	void *on_run_ctx;
@@ -128,6 +139,22 @@ struct ks_search_result {
 	uint64_t terminal, hangs, sleep_blocked, cut;
 	uint64_t loop_cut;		/* runs whose result rests on a loop-bound await */
 	uint64_t classes;		/* distinct Foata classes of maximal runs */
+	/*
+	 * An order-free digest of those classes (the sum of a mix of each
+	 * hash): two searches that reached the same classes have the same
+	 * digest.  With opts.keep_classes, the hashes themselves, sorted.
+	 */
+	uint64_t class_digest;
+	uint64_t *class_hashes;
+	size_t nclass_hashes;
+	/*
+	 * A shard (opts.nshards > 1): which, and for DFS and DPOR the prefix
+	 * split: branching nodes fixed by a prefix, prefixes of all shards,
+	 * those this shard explored, and the partial runs that enumerated them.
+	 */
+	unsigned shard, nshards, prefix_depth;
+	uint64_t prefixes, prefixes_owned, prefix_runs, prefix_steps;
+	unsigned merged;		/* shards merged into it (ks_search_result_merge) */
 	uint64_t steps;			/* scheduling points over all runs */
 	double elapsed_s;
 	double runs_per_s;
@@ -160,6 +187,18 @@ struct ks_search_result {
 int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
 	      struct ks_search_result *res);
 void ks_search_result_free(struct ks_search_result *res);
+/*
+ * Merge @part, one shard's result, into @acc (zeroed for the first): counts
+ * add up, classes are the union of the class hashes (both need
+ * keep_classes), findings are united by oracle and message (the simpler
+ * run's kept), the verdict and notes likewise; complete only if both are.
+ * Elapsed time is the longest, as when the shards run side by side.
+ */
+void ks_search_result_merge(struct ks_search_result *acc, const struct ks_search_result *part);
+/* Set @res's verdict from its findings: their oracles, sorted and distinct. */
+void ks_search_result_verdict(struct ks_search_result *res);
+/* The hash of one class as class_digest counts it. */
+uint64_t ks_class_digest_of(uint64_t class_hash);
 /*
  * One line: "complete: 1234 runs (1200 terminal, 3 hangs, 30 sleep-blocked,
  * 0 cut), 1200 classes, 45678 steps, 12.0 ms, 102833 runs/s".

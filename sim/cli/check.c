@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -82,6 +83,13 @@ static int parse_num(const char *opt, const char *s, uint64_t max, uint64_t *out
 	}
 	*out = v;
 	return 0;
+}
+
+/* Strategies whose search splits into shards (shard.c, random.c). */
+static bool shardable(enum ks_strategy s)
+{
+	return s == KS_STRAT_DPOR || s == KS_STRAT_DFS || s == KS_STRAT_PCT ||
+	       s == KS_STRAT_RANDOM;
 }
 
 static int parse_strategy(const char *name, enum ks_strategy *out)
@@ -249,18 +257,20 @@ static int parse_options(int argc, char **argv, struct check_cfg *cfg)
 			unsigned long i, n;
 			char tail;
 
-			if (sscanf(optarg, "%lu/%lu%c", &i, &n, &tail) != 2 || !n || i >= n) {
-				cli_error("--shard: '%s' is not i/n with 0 <= i < n", optarg);
+			if (optarg[0] < '0' || optarg[0] > '9' ||
+			    sscanf(optarg, "%lu/%lu%c", &i, &n, &tail) != 2 || !n || i >= n ||
+			    n > KS_MAX_SHARDS || strchr(optarg, '-') || strchr(optarg, ' ')) {
+				cli_error("--shard: '%s' is not i/n with 0 <= i < n <= %u", optarg,
+					  KS_MAX_SHARDS);
 				return -1;
 			}
-			if (n > 1) {
-				cli_error("--shard %s: not implemented yet", optarg);
-				return -1;
-			}
+			cfg->opts.shard = (unsigned int)i;
+			cfg->opts.nshards = (unsigned int)n;
+			cfg->opts.keep_classes = n > 1;
 			break;
 		}
 		case OPT_JOBS:
-			if (parse_num("--jobs", optarg, 4096, &v))
+			if (parse_num("--jobs", optarg, KS_MAX_SHARDS, &v))
 				return -1;
 			if (!v) {
 				cli_error("--jobs: must be 1 or more");
@@ -311,9 +321,15 @@ static int parse_options(int argc, char **argv, struct check_cfg *cfg)
 		cli_error("--depth applies to --strategy pct");
 		return -1;
 	}
-	if (cfg->jobs > 1 && !cfg->quiet && !cfg->json)
-		fprintf(stderr, "kvmsim: --jobs %u: parallel searches are not implemented yet; running one at a time\n",
-			cfg->jobs);
+	if (cfg->jobs > 1 && cfg->opts.nshards > 1) {
+		cli_error("--jobs runs the shards of each search itself: give it or --shard, not both");
+		return -1;
+	}
+	if ((cfg->jobs > 1 || cfg->opts.nshards > 1) && !shardable(cfg->opts.strategy)) {
+		cli_error("--%s: a %s search cannot be split (dpor, dfs, pct and random can)",
+			  cfg->jobs > 1 ? "jobs" : "shard", ks_strategy_name(cfg->opts.strategy));
+		return -1;
+	}
 	return 0;
 }
 
@@ -467,6 +483,106 @@ static void trace_findings(struct cli_cell *cell, const struct ks_era *era_arg)
 	}
 }
 
+/*
+ * A search that completes within JOBS_PROBE_RUNS runs is not worth forking
+ * for: it is made whole, here (and deterministically: a number of runs, not
+ * a time).  Whether it did.
+ */
+#define JOBS_PROBE_RUNS 500
+
+static bool run_probe(struct cli_cell *cell, const struct ks_era *era_arg,
+		      const struct ks_search_opts *base)
+{
+	struct ks_search_opts opts = *base;
+	char err[1024];
+
+	if (opts.max_runs && opts.max_runs <= JOBS_PROBE_RUNS)
+		return false;	/* bounded by --runs anyway: split it */
+	opts.max_runs = JOBS_PROBE_RUNS;
+	if (ks_check_scenario(cell->scn, cell->variant, era_arg, &opts, &cell->res, err,
+			      sizeof(err)) == 0 && cell->res.complete)
+		return true;
+	ks_search_result_free(&cell->res);
+	return false;
+}
+
+/*
+ * --jobs N: the search of @cell as N shards, each in a forked process that
+ * writes its result as JSON to a temporary file; the results are merged
+ * as `kvmsim merge` merges them.  Traces are made here, after the merge.
+ */
+static int run_jobs(const struct check_cfg *cfg, struct cli_cell *cell,
+		    const struct ks_era *era_arg, const struct ks_search_opts *base)
+{
+	unsigned n = cfg->jobs, i;
+	FILE **out = calloc(n, sizeof(*out));
+	pid_t *pid = calloc(n, sizeof(*pid));
+	int ret = 0;
+
+	if (!out || !pid)
+		ks_out_of_memory();
+	if (run_probe(cell, era_arg, base)) {
+		free(out);
+		free(pid);
+		return 0;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	for (i = 0; i < n && !ret; i++) {
+		out[i] = tmpfile();
+		if (!out[i]) {
+			cli_error("--jobs: a temporary file: %s", strerror(errno));
+			ret = -1;
+			break;
+		}
+		pid[i] = fork();
+		if (pid[i] < 0) {
+			cli_error("--jobs: fork: %s", strerror(errno));
+			ret = -1;
+		} else if (!pid[i]) {
+			struct ks_search_opts opts = *base;
+			struct cli_cell part = *cell;
+			struct cli_json j;
+			char err[1024];
+
+			opts.shard = i;
+			opts.nshards = n;
+			opts.keep_classes = true;
+			opts.on_run = NULL;
+			if (ks_check_scenario(cell->scn, cell->variant, era_arg, &opts, &part.res,
+					      err, sizeof(err))) {
+				cli_error("%s on %s: %s", cell->scn->name, cell->variant->name, err);
+				_exit(CLI_BAD);
+			}
+			cli_json_init(&j, out[i]);
+			cli_json_cell(&j, &part, CLI_TRACE_NONE);
+			fputc('\n', out[i]);
+			_exit(fflush(out[i]) || ferror(out[i]) ? CLI_BAD : CLI_OK);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		int st;
+
+		if (!out[i] || pid[i] <= 0)
+			continue;
+		while (waitpid(pid[i], &st, 0) < 0 && errno == EINTR)
+			;
+		if (!ret && (!WIFEXITED(st) || WEXITSTATUS(st))) {
+			cli_error("%s on %s: the process of shard %u/%u failed", cell->scn->name,
+				  cell->variant->name, i, n);
+			ret = -1;
+		}
+		if (!ret && cli_merge_file(out[i], "shard", &cell->res))
+			ret = -1;
+	}
+	for (i = 0; i < n; i++)
+		if (out[i])
+			fclose(out[i]);
+	free(out);
+	free(pid);
+	return ret;
+}
+
 static int run_cell(const struct check_cfg *cfg, struct cli_cell *cell,
 		    const struct ks_era *era_arg, const char *what)
 {
@@ -483,23 +599,31 @@ static int run_cell(const struct check_cfg *cfg, struct cli_cell *cell,
 		opts.on_run = progress_run;
 		opts.on_run_ctx = &pr;
 	}
-	if (ks_check_scenario(cell->scn, cell->variant, era_arg, &opts, &cell->res, err,
+	if (cfg->jobs > 1 ? run_jobs(cfg, cell, era_arg, &opts) :
+	    ks_check_scenario(cell->scn, cell->variant, era_arg, &opts, &cell->res, err,
 			      sizeof(err))) {
-		cli_error("%s on %s: %s", cell->scn->name, cell->variant->name, err);
+		if (cfg->jobs <= 1)
+			cli_error("%s on %s: %s", cell->scn->name, cell->variant->name, err);
 		return -1;
 	}
+	cli_cell_judge(cell, era_arg, cfg->allow_bounded, cfg->json || !cfg->quiet);
+	return 0;
+}
+
+void cli_cell_judge(struct cli_cell *cell, const struct ks_era *era_arg, bool allow_bounded,
+		    bool traces)
+{
 	/* Expectations are for a variant on its own era. */
 	cell->expect = cell->default_era ? ks_scenario_expect(cell->scn, cell->variant->name) :
 					   NULL;
 	cell->match = cli_verdict_matches(&cell->res, cell->expect);
 	cell->inconclusive = cell->match && cell->expect && !cell->expect->nverdict &&
-			     !cell->res.complete && !cfg->allow_bounded;
-	if (cfg->json || !cfg->quiet)
+			     !cell->res.complete && !allow_bounded;
+	if (traces)
 		trace_findings(cell, era_arg);
-	return 0;
 }
 
-static void free_cell(struct cli_cell *cell)
+void cli_cell_free(struct cli_cell *cell)
 {
 	size_t i;
 
@@ -562,7 +686,8 @@ int cli_check(int argc, char **argv)
 	if (cfg.junit && cli_report_junit(cfg.junit, &rep))
 		goto out;
 	status = CLI_OK;
-	for (i = 0; i < nscn * nvar; i++)
+	/* a shard's verdicts are partial: `kvmsim merge` judges them */
+	for (i = 0; i < nscn * nvar && cfg.opts.nshards <= 1; i++)
 		if (cli_cell_failed(&rep.cells[i]))
 			status = CLI_MISMATCH;
 	if (stop_signal)
@@ -571,7 +696,7 @@ out:
 	if (progress_on(&cfg) && ran)
 		fprintf(stderr, "\r\033[K");
 	for (i = 0; rep.cells && i < nscn * nvar; i++)
-		free_cell(&rep.cells[i]);
+		cli_cell_free(&rep.cells[i]);
 	free(rep.cells);
 	for (i = 0; i < nscn; i++)
 		ks_scenario_free(scns[i]);

@@ -115,6 +115,27 @@ void cli_json_strs(struct cli_json *j, const char *const *v, size_t n);
 /* Raw break between top-level items, for readability. */
 void cli_json_newline(struct cli_json *j);
 
+/* ---- reading JSON (jsonr.c) --------------------------------------------------- */
+
+enum cli_jtype { CLI_J_NULL, CLI_J_BOOL, CLI_J_NUM, CLI_J_STR, CLI_J_ARR, CLI_J_OBJ };
+
+struct cli_jval {
+	enum cli_jtype type;
+	bool b;
+	char *s;		/* a string, or a number's text */
+	size_t n;		/* elements, or members */
+	struct cli_jval *v;
+	char **k;		/* members' names */
+};
+
+/* Parse @text; 0, or -1 with "line:column: what" in @err. */
+int cli_json_parse(const char *text, size_t len, struct cli_jval *out, char *err, size_t errlen);
+void cli_jval_free(struct cli_jval *v);
+/* A member of an object, or NULL. */
+const struct cli_jval *cli_jval_get(const struct cli_jval *obj, const char *key);
+/* A non-negative integer that fits in 64 bits: 0, else -1. */
+int cli_jval_u64(const struct cli_jval *v, uint64_t *out);
+
 /* ---- check results (check.c, report.c) ------------------------------------------ */
 
 /* One scenario run against one variant. */
@@ -164,6 +185,8 @@ bool cli_verdict_matches(const struct ks_search_result *res, const struct ks_scn
 void cli_verdict_text(const char *const *v, size_t n, char *buf, size_t len);
 void cli_report_text(FILE *f, const struct cli_report *rep);
 void cli_report_json(FILE *f, const struct cli_report *rep);
+/* One cell as an element of "results". */
+void cli_json_cell(struct cli_json *j, const struct cli_cell *c, enum cli_trace_mode trace);
 int cli_report_junit(const char *path, const struct cli_report *rep);
 /* Write each cell's tokens to kvmsim-failures/; notes the file in the cell. */
 void cli_write_tokens(struct cli_report *rep);
@@ -175,6 +198,20 @@ int cli_replay(int argc, char **argv);
 int cli_list(int argc, char **argv);
 int cli_diff(int argc, char **argv);
 int cli_table(int argc, char **argv);
+int cli_merge(int argc, char **argv);
+
+/* After a cell's search: its expectation, match, and (if @traces) the findings' traces. */
+void cli_cell_judge(struct cli_cell *cell, const struct ks_era *era_arg, bool allow_bounded,
+		    bool traces);
+void cli_cell_free(struct cli_cell *cell);
+/* A shard's result (one "results" element) as a JSON value; 0 or -1 with @err. */
+int cli_result_from_json(const struct cli_jval *o, struct ks_search_result *res, char *err,
+			 size_t errlen);
+/* Merge the one result in @f (named @what in errors) into @acc; 0, or -1 said. */
+int cli_merge_file(FILE *f, const char *what, struct ks_search_result *acc);
+
+/* The largest JSON file `merge` reads. */
+#define CLI_MERGE_MAX_FILE (UINT64_C(1) << 30)
 /*
  * The rows of a decision table as a JSON array (table.c): every row, or with
  * !@all those that differ; @differs adds each row's "differs".

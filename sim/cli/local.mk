@@ -14,7 +14,9 @@ KS_CLI_SOURCES = \
 	sim/cli/scenarios.c \
 	sim/cli/trace.c \
 	sim/cli/report.c \
-	sim/cli/json.c
+	sim/cli/json.c \
+	sim/cli/jsonr.c \
+	sim/cli/merge.c
 
 bin_PROGRAMS += kvmsim
 kvmsim_SOURCES = $(KS_CLI_SOURCES)
@@ -31,6 +33,7 @@ KS_CLI_TESTS = \
 	tests/cli/usage.sh \
 	tests/cli/check.sh \
 	tests/cli/replay.sh \
+	tests/cli/shard.sh \
 	tests/cli/docs.sh
 TESTS += $(KS_CLI_TESTS)
 EXTRA_DIST += $(KS_CLI_TESTS) tests/cli/lib.sh

@@ -80,10 +80,8 @@ int main(int argc, char **argv)
 		return cli_diff(argc - 1, argv + 1);
 	if (!strcmp(verb, "table"))
 		return cli_table(argc - 1, argv + 1);
-	if (!strcmp(verb, "merge")) {
-		cli_error("%s: not implemented yet", verb);
-		return CLI_BAD;
-	}
+	if (!strcmp(verb, "merge"))
+		return cli_merge(argc - 1, argv + 1);
 	ks_spell_init(&sp, verb);
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		ks_spell_add(&sp, verbs[i]);

@@ -178,7 +178,7 @@ static void print_unexpected(FILE *f, const struct cli_report *rep)
 
 static void print_stats(FILE *f, const struct cli_report *rep)
 {
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < rep->nscn * rep->nvar; i++) {
 		const struct cli_cell *c = &rep->cells[i];
@@ -197,6 +197,19 @@ static void print_stats(FILE *f, const struct cli_report *rep)
 			c->scn->name, c->variant->name, c->era->name, c->strategy, how,
 			(unsigned long long)c->res.runs, (unsigned long long)c->res.classes,
 			(unsigned long long)c->res.steps, c->res.elapsed_s * 1000);
+		if (c->res.nshards > 1 && c->res.merged)
+			fprintf(f, "  merged from %u of %u shards%s\n", c->res.merged, c->res.nshards,
+				c->res.prefix_depth ? "" : " (runs split by number)");
+		else if (c->res.nshards > 1)
+			fprintf(f, "  shard %u/%u%s\n", c->res.shard, c->res.nshards,
+				c->res.prefix_depth ? "" : ": every n-th run of the sample");
+		if (c->res.prefix_depth)
+			fprintf(f, "  %llu of %llu schedule prefixes (the first %u branching nodes), %llu partial runs to enumerate them\n",
+				(unsigned long long)c->res.prefixes_owned,
+				(unsigned long long)c->res.prefixes, c->res.prefix_depth,
+				(unsigned long long)c->res.prefix_runs);
+		for (k = 0; k < c->res.nnotes; k++)
+			fprintf(f, "  note: %s\n", c->res.notes[k]);
 		if (c->res.pct_depth)
 			fprintf(f, "  pct depth %u, %u threads, %u steps: a bug of depth %u is found by one run with probability >= 1/(n k^(d-1)) = %.3g, by these %llu runs >= %.3g\n",
 				c->res.pct_depth, c->res.pct_threads, c->res.pct_steps,
@@ -341,13 +354,47 @@ static void json_trace(struct cli_json *j, const struct cli_trace *t)
 	cli_json_end(j, ']');
 }
 
-static void json_cell(struct cli_json *j, const struct cli_cell *c, enum cli_trace_mode trace)
+/* A shard's part of the search, or how the shards merged into @c split it. */
+static void json_shard(struct cli_json *j, const struct cli_cell *c)
+{
+	const struct ks_search_result *r = &c->res;
+
+	cli_json_key(j, "shard");
+	cli_json_begin(j, '{');
+	cli_json_key(j, "index");
+	if (r->merged)
+		cli_json_null(j);
+	else
+		cli_json_u64(j, r->shard);
+	cli_json_field_u64(j, "count", r->nshards);
+	if (r->merged)
+		cli_json_field_u64(j, "merged", r->merged);
+	if (r->prefix_depth) {
+		cli_json_field_u64(j, "prefix_depth", r->prefix_depth);
+		cli_json_field_u64(j, "prefixes", r->prefixes);
+		cli_json_field_u64(j, "prefixes_explored", r->prefixes_owned);
+		cli_json_field_u64(j, "prefix_runs", r->prefix_runs);
+	}
+	cli_json_end(j, '}');
+}
+
+static void json_hex(struct cli_json *j, uint64_t v)
+{
+	char h[20];
+
+	snprintf(h, sizeof(h), "%016llx", (unsigned long long)v);
+	cli_json_str(j, h);
+}
+
+void cli_json_cell(struct cli_json *j, const struct cli_cell *c, enum cli_trace_mode trace)
 {
 	size_t k;
 
 	cli_json_begin(j, '{');
 	cli_json_key(j, "scenario");
 	cli_json_str(j, c->scn->name);
+	cli_json_key(j, "scenario_file");
+	cli_json_str(j, c->scn->path);
 	cli_json_key(j, "variant");
 	cli_json_str(j, c->variant->name);
 	cli_json_key(j, "era");
@@ -378,6 +425,21 @@ static void json_cell(struct cli_json *j, const struct cli_cell *c, enum cli_tra
 	cli_json_field_u64(j, "cut", c->res.cut);
 	cli_json_field_u64(j, "steps", c->res.steps);
 	cli_json_field_u64(j, "elapsed_ms", (uint64_t)(c->res.elapsed_s * 1000 + 0.5));
+	cli_json_field_u64(j, "terminal", c->res.terminal);
+	cli_json_field_u64(j, "hangs", c->res.hangs);
+	cli_json_field_u64(j, "loop_cut", c->res.loop_cut);
+	cli_json_field_u64(j, "violating_runs", c->res.violating_runs);
+	cli_json_key(j, "class_digest");
+	json_hex(j, c->res.class_digest);
+	if (c->res.nshards > 1)
+		json_shard(j, c);
+	if (c->res.class_hashes) {
+		cli_json_key(j, "class_hashes");
+		cli_json_begin(j, '[');
+		for (k = 0; k < c->res.nclass_hashes; k++)
+			json_hex(j, c->res.class_hashes[k]);
+		cli_json_end(j, ']');
+	}
 	if (c->res.pct_depth) {
 		cli_json_key(j, "pct");
 		cli_json_begin(j, '{');
@@ -423,6 +485,8 @@ static void json_cell(struct cli_json *j, const struct cli_cell *c, enum cli_tra
 	cli_json_end(j, ']');
 	cli_json_key(j, "notes");
 	cli_json_begin(j, '[');
+	for (k = 0; k < c->res.nnotes; k++)
+		cli_json_str(j, c->res.notes[k]);
 	for (k = 0; k < c->res.nfindings; k++) {
 		char note[600];
 
@@ -453,7 +517,7 @@ void cli_report_json(FILE *f, const struct cli_report *rep)
 	cli_json_begin(&j, '[');
 	for (i = 0; i < rep->nscn * rep->nvar; i++) {
 		cli_json_newline(&j);
-		json_cell(&j, &rep->cells[i], rep->trace);
+		cli_json_cell(&j, &rep->cells[i], rep->trace);
 	}
 	cli_json_end(&j, ']');
 	cli_json_end(&j, '}');

@@ -24,7 +24,8 @@ static int ks_explore_init(struct ks_search *s)
 
 /*
  * The next run: the first run, else the deepest node with a backtrack thread
- * not yet explored and not asleep, lowest thread first.  @skip (may be NULL)
+ * not yet explored and not asleep, lowest thread first, at or below the
+ * floor (a shard's prefix: shard.c).  @skip (may be NULL)
  * refuses a candidate, which then counts as explored.
  */
 static bool ks_explore_pick(struct ks_search *s,
@@ -38,7 +39,7 @@ static bool ks_explore_pick(struct ks_search *s,
 		s->replay = s->forced = 0;
 		return true;
 	}
-	for (i = s->depth; i-- > 0;) {
+	for (i = s->depth; i-- > t->floor;) {
 		cand = t->backtrack[i] & ~t->done[i] & ~t->sleep[i];
 		while (cand) {
 			int tid = __builtin_ctz(cand);

@@ -4,7 +4,7 @@ libkvmsim_a_SOURCES += \
 	sim/engine/run.c sim/engine/runner.h \
 	sim/engine/search.c sim/engine/search.h \
 	sim/engine/hb.c sim/engine/explore.c sim/engine/dpor.c \
-	sim/engine/random.c sim/engine/trace.c sim/engine/token.c sim/engine/replay.c
+	sim/engine/random.c sim/engine/shard.c sim/engine/trace.c sim/engine/token.c sim/engine/replay.c
 pkginclude_HEADERS += include/kvmsim/sched.h include/kvmsim/log.h include/kvmsim/run.h \
 	include/kvmsim/engine.h include/kvmsim/world.h
 

@@ -51,7 +51,10 @@ static bool ks_sample_next(struct ks_search *s)
 
 	if (s->res->runs && s->depth > p->k)
 		p->k = s->depth;	/* the run just made */
-	p->rng = s->opts.seed * 0x2545f4914f6cdd1dULL + s->res->runs;
+	/* the run's number in the whole sample: a shard makes every n-th (search.c) */
+	p->rng = s->opts.seed * 0x2545f4914f6cdd1dULL +
+		 (s->opts.nshards > 1 ? s->res->runs * s->opts.nshards + s->opts.shard :
+					s->res->runs);
 	(void)ks_rand_next(&p->rng);
 	p->fresh = true;
 	s->replay = s->forced = 0;

@@ -5,6 +5,7 @@
  * and the findings, and replays every finding once more to check that the
  * model is deterministic.
  */
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,7 +85,7 @@ static double ks_now(void)
 }
 
 /* Make room for node @d in the per-node arrays. */
-static void ks_search_reserve(struct ks_search *s, uint32_t d)
+void ks_search_reserve(struct ks_search *s, uint32_t d)
 {
 	uint32_t cap = s->cap ? s->cap : 256;
 
@@ -98,16 +99,14 @@ static void ks_search_reserve(struct ks_search *s, uint32_t d)
 	s->tree.sleep = ks_xrealloc(s->tree.sleep, cap * sizeof(*s->tree.sleep));
 	s->tree.backtrack = ks_xrealloc(s->tree.backtrack, cap * sizeof(*s->tree.backtrack));
 	s->tree.done = ks_xrealloc(s->tree.done, cap * sizeof(*s->tree.done));
+	s->tree.elig = ks_xrealloc(s->tree.elig, cap * sizeof(*s->tree.elig));
 	if (!s->cap)
 		s->preempt[0] = 0;
 	s->cap = cap;
 }
 
-static void ks_search_note(struct ks_search *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
 /* Record a note in the result, once. */
-static void ks_search_note(struct ks_search *s, const char *fmt, ...)
+void ks_search_note(struct ks_search *s, const char *fmt, ...)
 {
 	struct ks_search_result *res = s->res;
 	struct ks_buf b = { 0 };
@@ -606,10 +605,12 @@ static int ks_cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void ks_search_verdict(struct ks_search_result *res)
+void ks_search_result_verdict(struct ks_search_result *res)
 {
 	size_t i, j;
 
+	free(res->verdict);
+	res->nverdict = 0;
 	res->verdict = ks_xrealloc(NULL, (res->nfindings + 1) * sizeof(*res->verdict));
 	for (i = 0; i < res->nfindings; i++) {
 		for (j = 0; j < res->nverdict; j++)
@@ -680,9 +681,71 @@ static void ks_search_free(struct ks_search *s)
 	free(s->tree.sleep);
 	free(s->tree.backtrack);
 	free(s->tree.done);
+	free(s->tree.elig);
 	free(s->tree.cand);
 	free(s->tree.mark);
 	free(s->classes);
+}
+
+/*
+ * --shard i/n.  DFS and DPOR run under shard.c's prefix split; a sample
+ * (PCT, random) makes the runs whose number is i modulo n of the unsharded
+ * sample (random.c seeds each run from its number), its share of the runs.
+ */
+static int ks_search_shard(struct ks_search *s, struct ks_search_result *res)
+{
+	uint64_t n = s->opts.nshards, i = s->opts.shard;
+
+	if (i >= n) {
+		res->error = "the shard index is not below the number of shards";
+		return -1;
+	}
+	res->shard = (unsigned)i;
+	res->nshards = (unsigned)n;
+	if (s->ops == &ks_dfs_ops || s->ops == &ks_dpor_ops) {
+		s->shard.base = s->ops;
+		s->ops = &ks_shard_ops;
+	} else if (s->ops->exhaustive) {
+		res->error = "a search of this strategy cannot be sharded (dpor, dfs, pct and random can)";
+		return -1;
+	} else if (s->opts.max_runs) {
+		s->opts.max_runs = s->opts.max_runs > i ? (s->opts.max_runs - i + n - 1) / n : 0;
+		if (!s->opts.max_runs)
+			s->exhausted = true;
+	}
+	return 0;
+}
+
+/* The classes as a result keeps them: sorted, and their digest. */
+static int ks_cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+uint64_t ks_class_digest_of(uint64_t class_hash)
+{
+	return ks_mix64(class_hash ^ 0x6b766d73696dULL);
+}
+
+static void ks_search_classes(struct ks_search *s)
+{
+	struct ks_search_result *res = s->res;
+	uint64_t i, n = 0;
+
+	res->class_digest = 0;
+	for (i = 0; s->classes && i <= s->classes_mask; i++)
+		if (s->classes[i])
+			res->class_digest += ks_class_digest_of(s->classes[i]);
+	if (!s->opts.keep_classes)
+		return;
+	res->class_hashes = ks_xrealloc(NULL, (res->classes + 1) * sizeof(*res->class_hashes));
+	for (i = 0; s->classes && i <= s->classes_mask; i++)
+		if (s->classes[i])
+			res->class_hashes[n++] = s->classes[i];
+	qsort(res->class_hashes, n, sizeof(*res->class_hashes), ks_cmp_u64);
+	res->nclass_hashes = n;
 }
 
 int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
@@ -706,6 +769,8 @@ int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
 	s.ops = ks_strategies[opts->strategy];
 	if (!s.ops->exhaustive && !opts->max_runs && opts->max_seconds <= 0)
 		s.opts.max_runs = KS_SAMPLE_RUNS;	/* a sample needs a size */
+	if (opts->nshards > 1 && ks_search_shard(&s, res))
+		return -1;
 	s.r = ks_runner_new(prog, &ro);
 	if (!s.r) {
 		res->error = "out of memory";
@@ -718,7 +783,7 @@ int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
 		ks_search_free(&s);
 		return -1;
 	}
-	while (!(stopped = ks_search_stop(&s, t0))) {
+	while (!s.exhausted && !(stopped = ks_search_stop(&s, t0))) {
 		if (!s.ops->next_run(&s)) {
 			s.exhausted = true;
 			break;
@@ -729,7 +794,8 @@ int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
 		s.ops->fini(&s);
 	ks_search_shrink(&s);
 	ks_search_recheck(&s);
-	ks_search_verdict(res);
+	ks_search_result_verdict(res);
+	ks_search_classes(&s);
 	res->elapsed_s = ks_now() - t0;
 	res->runs_per_s = res->elapsed_s > 0 ? (double)res->runs / res->elapsed_s : 0;
 	res->bounded_by = ks_search_bound(&s, stopped);
@@ -752,6 +818,7 @@ void ks_search_result_free(struct ks_search_result *res)
 	free(res->findings);
 	free(res->notes);
 	free(res->verdict);
+	free(res->class_hashes);
 	memset(res, 0, sizeof(*res));
 }
 
@@ -766,4 +833,137 @@ void ks_search_result_summary(const struct ks_search_result *res, struct ks_buf 
 		      (unsigned long long)res->hangs, (unsigned long long)res->sleep_blocked,
 		      (unsigned long long)res->cut, (unsigned long long)res->classes,
 		      (unsigned long long)res->steps, res->elapsed_s * 1e3, res->runs_per_s);
+}
+
+/* ---- merging shards ------------------------------------------------------------------- */
+
+/* The sorted union of two sorted hash lists. */
+static void ks_merge_classes(struct ks_search_result *acc, const struct ks_search_result *part)
+{
+	size_t i = 0, j = 0, n = 0;
+	uint64_t *u = ks_xrealloc(NULL, (acc->nclass_hashes + part->nclass_hashes + 1) * sizeof(*u));
+
+	while (i < acc->nclass_hashes || j < part->nclass_hashes) {
+		uint64_t h;
+
+		if (j == part->nclass_hashes ||
+		    (i < acc->nclass_hashes && acc->class_hashes[i] <= part->class_hashes[j])) {
+			h = acc->class_hashes[i++];
+			if (j < part->nclass_hashes && part->class_hashes[j] == h)
+				j++;
+		} else {
+			h = part->class_hashes[j++];
+		}
+		u[n++] = h;
+	}
+	free(acc->class_hashes);
+	acc->class_hashes = u;
+	acc->nclass_hashes = n;
+	acc->classes = n;
+	acc->class_digest = 0;
+	for (i = 0; i < n; i++)
+		acc->class_digest += ks_class_digest_of(u[i]);
+}
+
+static char *ks_xstrdup_or_empty(const char *s)
+{
+	return ks_xstrdup(s ? s : "");
+}
+
+static void ks_finding_copy(struct ks_finding *to, const struct ks_finding *from)
+{
+	free(to->message);
+	free(to->token);
+	free(to->trace);
+	*to = *from;
+	to->message = ks_xstrdup_or_empty(from->message);
+	to->token = ks_xstrdup_or_empty(from->token);
+	to->trace = ks_xstrdup_or_empty(from->trace);
+}
+
+/* Unite the findings by key; of two runs showing one, keep the simpler. */
+static void ks_merge_findings(struct ks_search_result *acc, const struct ks_search_result *part)
+{
+	size_t i, j;
+
+	for (j = 0; j < part->nfindings; j++) {
+		const struct ks_finding *f = &part->findings[j];
+		char *key = ks_finding_key(f->oracle, f->message ? f->message : "");
+
+		for (i = 0; i < acc->nfindings; i++) {
+			char *k = ks_finding_key(acc->findings[i].oracle,
+						 acc->findings[i].message ? acc->findings[i].message : "");
+			bool same = !strcmp(k, key);
+
+			free(k);
+			if (same)
+				break;
+		}
+		free(key);
+		if (i == acc->nfindings) {
+			acc->findings = ks_xrealloc(acc->findings,
+						    (acc->nfindings + 1) * sizeof(*acc->findings));
+			memset(&acc->findings[acc->nfindings], 0, sizeof(*acc->findings));
+			ks_finding_copy(&acc->findings[acc->nfindings++], f);
+		} else if (f->preemptions < acc->findings[i].preemptions ||
+			   (f->preemptions == acc->findings[i].preemptions &&
+			    f->steps < acc->findings[i].steps)) {
+			ks_finding_copy(&acc->findings[i], f);
+		} else {
+			acc->findings[i].nondeterministic |= f->nondeterministic;
+		}
+	}
+}
+
+void ks_search_result_merge(struct ks_search_result *acc, const struct ks_search_result *part)
+{
+	bool first = !acc->merged;
+	size_t i, j;
+
+	acc->runs += part->runs;
+	acc->terminal += part->terminal;
+	acc->hangs += part->hangs;
+	acc->sleep_blocked += part->sleep_blocked;
+	acc->cut += part->cut;
+	acc->loop_cut += part->loop_cut;
+	acc->steps += part->steps;
+	acc->violating_runs += part->violating_runs;
+	acc->prefixes_owned += part->prefixes_owned;
+	acc->prefix_runs += part->prefix_runs;
+	acc->prefix_steps += part->prefix_steps;
+	if (first) {
+		acc->complete = part->complete;
+		acc->bounded_by = part->bounded_by;
+		acc->nshards = part->nshards;
+		acc->prefix_depth = part->prefix_depth;
+		acc->prefixes = part->prefixes;
+		acc->pct_depth = part->pct_depth;
+		acc->pct_threads = part->pct_threads;
+		acc->pct_p_run = part->pct_p_run;
+	} else if (!part->complete) {
+		acc->complete = false;
+		if (!acc->bounded_by)
+			acc->bounded_by = part->bounded_by;
+	}
+	if (part->elapsed_s > acc->elapsed_s)
+		acc->elapsed_s = part->elapsed_s;
+	acc->runs_per_s = acc->elapsed_s > 0 ? (double)acc->runs / acc->elapsed_s : 0;
+	if (part->pct_steps > acc->pct_steps) {
+		acc->pct_steps = part->pct_steps;
+		acc->pct_p_run = part->pct_p_run;
+	}
+	if (acc->pct_depth)
+		acc->pct_p_search = 1.0 - pow(1.0 - acc->pct_p_run, (double)acc->runs);
+	ks_merge_classes(acc, part);
+	ks_merge_findings(acc, part);
+	ks_search_result_verdict(acc);
+	for (j = 0; j < part->nnotes; j++) {
+		for (i = 0; i < acc->nnotes && strcmp(acc->notes[i], part->notes[j]); i++)
+			;
+		if (i < acc->nnotes)
+			continue;
+		acc->notes = ks_xrealloc(acc->notes, (acc->nnotes + 1) * sizeof(*acc->notes));
+		acc->notes[acc->nnotes++] = ks_xstrdup(part->notes[j]);
+	}
+	acc->merged++;
 }

@@ -157,7 +157,7 @@ struct ks_strategy_ops {
 };
 
 extern const struct ks_strategy_ops ks_dfs_ops, ks_dpor_ops, ks_bounded_ops, ks_random_ops,
-	ks_pct_ops;
+	ks_pct_ops, ks_shard_ops;
 
 /* Runs of a random or PCT search given neither --runs nor --time. */
 #define KS_SAMPLE_RUNS 1000
@@ -189,11 +189,29 @@ struct ks_tree {
 	uint32_t *sleep;	/* sleep set on entry */
 	uint32_t *backtrack;
 	uint32_t *done;		/* explored (or being explored) here */
+	/*
+	 * Nodes above it belong to a shard's prefix (shard.c): never picked
+	 * again.  Their eligible threads (not asleep), for the enumeration.
+	 */
+	uint32_t floor;
+	uint32_t *elig;
 	/* dpor.c's scratch: race candidates, and a mark per event to dedupe them. */
 	uint32_t *cand;
 	uint32_t ncand, cand_cap;
 	uint32_t *mark;
 	uint32_t mark_cap, mark_gen;
+};
+
+/* shard.c: a DFS or DPOR search split by schedule prefix. */
+struct ks_shard {
+	const struct ks_strategy_ops *base;	/* the search below each prefix */
+	unsigned depth;		/* branching nodes a prefix fixes */
+	uint64_t nprefix;	/* prefixes at that depth, of all shards */
+	uint64_t next;		/* prefixes enumerated so far */
+	uint32_t len;		/* nodes of the last enumeration walk */
+	bool walked;		/* the enumeration has started */
+	bool walked_once;	/* the tracker holds a walk's or a run's events */
+	bool below;		/* exploring below an owned prefix */
 };
 
 struct ks_search {
@@ -205,6 +223,7 @@ struct ks_search {
 	struct ks_tree tree;
 	struct ks_sample sample;
 	struct ks_shrink shrink;
+	struct ks_shard shard;
 	/* Preemption bounding: this round's bound, and whether it kept a thread out. */
 	unsigned pbound;
 	bool pbound_cut;
@@ -224,6 +243,12 @@ struct ks_search {
 	uint64_t *classes;
 	uint64_t classes_mask;
 };
+
+/* search.c: make room for node @d in the per-node arrays. */
+void ks_search_reserve(struct ks_search *s, uint32_t d);
+/* search.c: record a note in the result, once. */
+void ks_search_note(struct ks_search *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* dpor.c: add backtrack points for the races of event @e / a pending one. */
 void ks_dpor_races(struct ks_search *s, uint32_t e);

@@ -395,7 +395,9 @@ int ks_check_scenario(const struct ks_scenario *scn, const struct ks_variant *v,
 	if (scn_prog_init(&p, scn, v, era, &prog, &o, err, errlen))
 		return -1;
 	if (!o.max_runs && !o.max_seconds && scn->search.runs) {
-		o.max_runs = scn->search.runs;
+		/* the budget is the whole search's: a shard takes its share */
+		o.max_runs = o.nshards > 1 ? (scn->search.runs + o.nshards - 1) / o.nshards :
+					     scn->search.runs;
 		budget = true;
 	}
 	ret = ks_search(&prog, &o, res);

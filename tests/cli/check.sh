@@ -96,9 +96,9 @@ if have_python; then
 	cat >shape.py <<'PY'
 import json, sys
 
-KEYS = ["scenario", "variant", "era", "era_shipped", "strategy", "verdict", "expected", "match", "complete",
-	"bounded_by", "runs", "classes", "sleep_blocked", "cut", "steps", "elapsed_ms",
-	"violations", "notes"]
+KEYS = ["scenario", "scenario_file", "variant", "era", "era_shipped", "strategy", "verdict", "expected",
+	"match", "complete", "bounded_by", "runs", "classes", "sleep_blocked", "cut", "steps", "elapsed_ms",
+	"terminal", "hangs", "loop_cut", "violating_runs", "class_digest", "violations", "notes"]
 ROW = ["step", "thread", "function", "object", "before", "after"]
 
 def check(path, want, trace="first"):

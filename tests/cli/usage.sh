@@ -122,7 +122,7 @@ expect_error "table naming a variant twice" "table: --variants names 'v4.19' twi
 expect_error "table in an unknown format" "table: --format html: text, markdown or json" \
 	"$KVMSIM" table --format html
 expect_error "table with a stray argument" "table: unexpected 'v5.4'" "$KVMSIM" table v5.4
-expect_error "merge is not implemented yet" "merge: not implemented yet" "$KVMSIM" merge a.json
+expect_error "merge of a file that is not there" "a.json: No such file or directory" "$KVMSIM" merge a.json
 expect_error "diff needs two variants" "diff: two variants" "$KVMSIM" diff v5.4
 expect_error "diff of an unknown variant" "did you mean 'v5.4-rc7'?" "$KVMSIM" diff v5.4-rc8 v5.4
 expect_error "diff of an unknown scenario" "unknown scenario 'nosuch'" "$KVMSIM" diff -s nosuch v5.4 v5.6

@@ -305,6 +305,87 @@ START_TEST(test_dpor_redundancy)
 }
 END_TEST
 
+/*
+ * The shards of a search (shard.c) against the unsharded search, on random
+ * program _i, split 2, 3 and 5 ways: each shard complete; together the same
+ * final states, violations and classes (set and digest) as the unsharded
+ * DPOR (and, for DFS, as unsharded DFS); the merged result's classes and
+ * digest those of the union.
+ */
+static void shards_agree(int seed, enum ks_strategy strat)
+{
+	static const unsigned ways[] = { 2, 3, 5 };
+	struct synth_rprog rp;
+	struct ks_program p;
+	struct outcome whole;
+	unsigned loop_bound = 1 + (unsigned)seed % 3, w, i;
+
+	synth_random(&rp, (uint64_t)seed, program_ops(seed, strat == KS_STRAT_DFS));
+	p = synth_program(&rp);
+	explore(&p, strat, loop_bound, false, &whole);
+	if (!whole.res.complete)
+		goto out;		/* a DFS past its run budget */
+	for (w = 0; w < sizeof(ways) / sizeof(ways[0]); w++) {
+		struct outcome part = { 0 }, all = { 0 };
+		struct ks_search_result merged = { 0 };
+
+		for (i = 0; i < ways[w]; i++) {
+			struct ks_search_opts opts = {
+				.strategy = strat, .loop_bound = loop_bound, .max_runs = 500000,
+				.shard = i, .nshards = ways[w], .keep_classes = true,
+				.on_run = observe, .on_run_ctx = &all,
+			};
+			size_t k;
+
+			ck_assert_int_eq(ks_search(&p, &opts, &part.res), 0);
+			ck_assert_msg(part.res.complete, "seed %d, shard %u/%u: bounded by %s", seed,
+				      i, ways[w], part.res.bounded_by ? part.res.bounded_by : "?");
+			ck_assert_uint_eq(part.res.prefixes, merged.merged ? merged.prefixes :
+									      part.res.prefixes);
+			for (k = 0; k < part.res.nfindings; k++)
+				set_add(&all.findings, hash_str(part.res.findings[k].oracle) * 31 +
+						       hash_str(part.res.findings[k].message));
+			ks_search_result_merge(&merged, &part.res);
+			ks_search_result_free(&part.res);
+		}
+		set_finish(&all.states);
+		set_finish(&all.classes);
+		set_finish(&all.findings);
+		ck_assert_msg(all.states.n == whole.states.n && set_within(&all.states, &whole.states),
+			      "seed %d, %u shards: final states %zu, unsharded %zu", seed, ways[w],
+			      all.states.n, whole.states.n);
+		ck_assert_msg(all.findings.n == whole.findings.n &&
+			      set_within(&all.findings, &whole.findings),
+			      "seed %d, %u shards: violations %zu, unsharded %zu", seed, ways[w],
+			      all.findings.n, whole.findings.n);
+		ck_assert_msg(all.classes.n == whole.classes.n && set_within(&all.classes, &whole.classes),
+			      "seed %d, %u shards: classes %zu, unsharded %zu", seed, ways[w],
+			      all.classes.n, whole.classes.n);
+		ck_assert(merged.complete);
+		ck_assert_uint_eq(merged.merged, ways[w]);
+		ck_assert_uint_eq(merged.classes, whole.res.classes);
+		ck_assert_uint_eq(merged.class_digest, whole.res.class_digest);
+		ck_assert_uint_eq(merged.nverdict, whole.res.nverdict);
+		ck_assert_uint_eq(merged.prefixes_owned, merged.prefixes);
+		ks_search_result_free(&merged);
+		outcome_free(&all);
+	}
+out:
+	outcome_free(&whole);
+}
+
+START_TEST(test_dpor_shards_agree)
+{
+	shards_agree(_i, KS_STRAT_DPOR);
+}
+END_TEST
+
+START_TEST(test_dfs_shards_agree)
+{
+	shards_agree(_i, KS_STRAT_DFS);
+}
+END_TEST
+
 static Suite *dpor_suite(void)
 {
 	Suite *s = suite_create("engine-dpor");
@@ -315,6 +396,8 @@ static Suite *dpor_suite(void)
 	tcase_add_loop_test(tc, test_dpor_lock_programs_agree_with_dfs, 0, nprograms());
 	tcase_add_loop_test(tc, test_bounded_agrees_with_dfs, 0, nprograms() / 3);
 	tcase_add_test(tc, test_dpor_redundancy);
+	tcase_add_loop_test(tc, test_dpor_shards_agree, 0, nprograms() / 2);
+	tcase_add_loop_test(tc, test_dfs_shards_agree, 0, nprograms() / 10);
 	suite_add_tcase(s, tc);
 	return s;
 }
