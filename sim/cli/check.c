@@ -18,6 +18,7 @@
 /* The strategies the engine implements today; the others are refused. */
 static const enum ks_strategy implemented[] = {
 	KS_STRAT_DPOR, KS_STRAT_DFS, KS_STRAT_BOUNDED, KS_STRAT_PCT, KS_STRAT_RANDOM,
+	KS_STRAT_PORTFOLIO,
 };
 
 struct check_cfg {
@@ -117,7 +118,7 @@ static int parse_strategy(const char *name, enum ks_strategy *out)
 			*out = (enum ks_strategy)s;
 			return 0;
 		}
-	cli_error("--strategy %s: not implemented yet (use dpor, dfs, bounded, pct or random)", name);
+	cli_error("--strategy %s: not implemented yet (use dpor, dfs, bounded, pct, random or portfolio)", name);
 	return -1;
 }
 

@@ -57,6 +57,8 @@ static void bound_text(const struct cli_cell *c, char *buf, size_t len)
 		snprintf(buf, len, "the preemption bound (--bound %u)", c->bound);
 	else if (!strcmp(b, "pct") || !strcmp(b, "random"))
 		snprintf(buf, len, "--strategy %s (a sample, not a proof)", b);
+	else if (!strcmp(b, "portfolio"))
+		snprintf(buf, len, "--strategy portfolio (DPOR did not finish in half the budget; then samples)");
 	else if (!strcmp(b, "interrupted"))
 		snprintf(buf, len, "an interrupt (SIGINT or SIGTERM)");
 	else if (!strcmp(b, "lock-sections"))

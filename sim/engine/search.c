@@ -84,6 +84,14 @@ static double ks_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Set by ks_search_interrupt(): every search stops after its current run. */
+static volatile sig_atomic_t ks_interrupt_flag;
+
+void ks_search_interrupt(void)
+{
+	ks_interrupt_flag = 1;
+}
+
 /* Make room for node @d in the per-node arrays. */
 void ks_search_reserve(struct ks_search *s, uint32_t d)
 {
@@ -422,13 +430,6 @@ static void ks_search_recheck(struct ks_search *s)
 	}
 }
 
-/* Set by ks_search_interrupt(): every search stops after its current run. */
-static volatile sig_atomic_t ks_interrupt_flag;
-
-void ks_search_interrupt(void)
-{
-	ks_interrupt_flag = 1;
-}
 
 /* ---- shrinking ---------------------------------------------------------------------------- */
 
@@ -748,6 +749,79 @@ static void ks_search_classes(struct ks_search *s)
 	res->nclass_hashes = n;
 }
 
+/*
+ * The portfolio (--strategy portfolio), for searches the exhaustive one may
+ * not finish: DPOR first, with half the budget; complete there, it is the
+ * answer.  Otherwise the rest of the budget goes round PCT at depth 1, 2
+ * and 3 and a random walk, KS_PORTFOLIO_SLICE runs each a turn, each turn
+ * with its own seed (derived from --seed and the turn), and the findings,
+ * classes and counts of every part are merged.  The budget is --time, else
+ * --runs, else KS_PORTFOLIO_SECONDS.  Each finding's token replays: it
+ * records its part's strategy and decisions.
+ */
+#define KS_PORTFOLIO_SLICE 64
+#define KS_PORTFOLIO_SECONDS 60.0
+
+static int ks_search_portfolio(const struct ks_program *prog, const struct ks_search_opts *opts,
+			       struct ks_search_result *res)
+{
+	static const struct { enum ks_strategy strategy; unsigned depth; } turns[] = {
+		{ KS_STRAT_PCT, 1 }, { KS_STRAT_PCT, 2 }, { KS_STRAT_PCT, 3 }, { KS_STRAT_RANDOM, 0 },
+	};
+	struct ks_search_opts o = *opts;
+	struct ks_search_result part;
+	double t0 = ks_now(), secs = opts->max_seconds;
+	uint64_t runs = opts->max_runs, turn;
+	bool complete;
+
+	if (!runs && secs <= 0)
+		secs = KS_PORTFOLIO_SECONDS;
+	memset(res, 0, sizeof(*res));
+	o.strategy = KS_STRAT_DPOR;
+	o.keep_classes = true;
+	o.max_seconds = secs > 0 ? secs / 2 : 0;
+	o.max_runs = runs ? (runs + 1) / 2 : 0;
+	if (ks_search(prog, &o, &part)) {
+		res->error = part.error;
+		return -1;
+	}
+	complete = part.complete;
+	ks_search_result_merge(res, &part);
+	ks_search_result_free(&part);
+	for (turn = 0; !complete && !ks_interrupt_flag; turn++) {
+		double left = secs > 0 ? secs - (ks_now() - t0) : 0;
+
+		if ((secs > 0 && left <= 0) || (runs && res->runs >= runs) ||
+		    (opts->stop_on_first && res->violating_runs))
+			break;
+		o.strategy = turns[turn % 4].strategy;
+		o.depth = turns[turn % 4].depth;
+		o.seed = ks_mix64(opts->seed + turn + 1);
+		o.max_runs = KS_PORTFOLIO_SLICE;
+		if (runs && runs - res->runs < o.max_runs)
+			o.max_runs = runs - res->runs;
+		o.max_seconds = secs > 0 ? left : 0;
+		if (ks_search(prog, &o, &part)) {
+			res->error = part.error;
+			return -1;
+		}
+		ks_search_result_merge(res, &part);
+		ks_search_result_free(&part);
+	}
+	res->complete = complete;
+	res->bounded_by = complete ? NULL : ks_interrupt_flag ? "interrupted" : "portfolio";
+	res->elapsed_s = ks_now() - t0;
+	res->runs_per_s = res->elapsed_s > 0 ? (double)res->runs / res->elapsed_s : 0;
+	res->pct_depth = 0;
+	res->merged = 0;
+	if (!opts->keep_classes) {
+		free(res->class_hashes);
+		res->class_hashes = NULL;
+		res->nclass_hashes = 0;
+	}
+	return 0;
+}
+
 int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
 	      struct ks_search_result *res)
 {
@@ -759,6 +833,8 @@ int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
 	const char *stopped = NULL;
 	double t0 = ks_now();
 
+	if (opts->strategy == KS_STRAT_PORTFOLIO && opts->nshards <= 1)
+		return ks_search_portfolio(prog, opts, res);
 	memset(res, 0, sizeof(*res));
 	if ((unsigned)opts->strategy >= KS_STRAT_NR || !ks_strategies[opts->strategy]) {
 		res->error = opts->strategy == KS_STRAT_REPLAY ?

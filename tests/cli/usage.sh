@@ -16,8 +16,8 @@ expect_error "an unknown variant" "unknown variant 'v5.44'; did you mean 'v5.4'?
 	"$KVMSIM" check -v v5.44
 expect_error "an unknown era" "unknown era 'mm-5.3'; did you mean 'mm-5.2'?" \
 	"$KVMSIM" check --era mm-5.3
-expect_error "a strategy not implemented yet" "not implemented yet" \
-	"$KVMSIM" check --strategy portfolio
+expect_error "a portfolio does not split" "--shard: a portfolio search cannot be split" \
+	"$KVMSIM" check --strategy portfolio --shard 0/2
 expect_error "--depth without pct" "--depth applies to --strategy pct" \
 	"$KVMSIM" check --depth 2
 expect_status "list --json mutants" 0 "$KVMSIM" list --json mutants

@@ -293,14 +293,24 @@ START_TEST(test_commuting_increments)
 }
 END_TEST
 
-/* Expect a strategy that is not written yet to be refused with a reason. */
+/*
+ * Expect what is not a search to be refused with a reason: a replay, an
+ * out-of-range strategy, a bounded search split into shards.
+ */
 START_TEST(test_unknown_strategy)
 {
-	struct ks_search_opts o = { .strategy = KS_STRAT_PORTFOLIO };
+	struct ks_search_opts o = { .strategy = KS_STRAT_REPLAY };
 	struct ks_search_result res;
 
 	ck_assert_int_eq(ks_search(&synth_lost_update, &o, &res), -1);
 	ck_assert_ptr_nonnull(res.error);
+	o.strategy = KS_STRAT_NR;
+	ck_assert_int_eq(ks_search(&synth_lost_update, &o, &res), -1);
+	o = (struct ks_search_opts){ .strategy = KS_STRAT_BOUNDED, .shard = 0, .nshards = 2 };
+	ck_assert_int_eq(ks_search(&synth_lost_update, &o, &res), -1);
+	ck_assert_ptr_nonnull(strstr(res.error, "cannot be sharded"));
+	o = (struct ks_search_opts){ .strategy = KS_STRAT_DPOR, .shard = 2, .nshards = 2 };
+	ck_assert_int_eq(ks_search(&synth_lost_update, &o, &res), -1);
 	ck_assert_str_eq(ks_strategy_name(KS_STRAT_DPOR), "dpor");
 	ck_assert_int_eq(ks_strategy_lookup("dfs"), KS_STRAT_DFS);
 	ck_assert_int_eq(ks_strategy_lookup("nope"), -1);
@@ -397,6 +407,50 @@ START_TEST(test_sampling_deterministic)
 		ck_assert_uint_eq(r.runs, 1000);
 		ks_search_result_free(&r);
 	}
+}
+END_TEST
+
+/*
+ * The portfolio: with a budget DPOR can finish in, it is DPOR (complete, the
+ * same classes); with one it cannot (counter 3x2: 7134 runs), DPOR gets half
+ * and the samplers the rest, exactly the runs given, bounded by
+ * "portfolio"; its findings replay from their tokens, and it is the same
+ * search again from the same seed.
+ */
+START_TEST(test_portfolio)
+{
+	struct ks_search_opts o = { .strategy = KS_STRAT_PORTFOLIO, .max_runs = 1000 };
+	struct ks_search_result a, b, d;
+	struct ks_token tok;
+	enum ks_run_status st;
+	char err[256];
+
+	search(&synth_lost_update, KS_STRAT_DPOR, &d);
+	ck_assert_int_eq(ks_search(&synth_lost_update, &o, &a), 0);
+	ck_assert(a.complete);
+	ck_assert_ptr_null(a.bounded_by);
+	ck_assert_uint_eq(a.classes, d.classes);
+	ck_assert_uint_eq(a.class_digest, d.class_digest);
+	ck_assert_ptr_nonnull(finding(&a, "lost-update"));
+	ck_assert_int_eq(ks_token_parse(finding(&a, "lost-update")->token, &tok, err, sizeof(err)), 0);
+	ck_assert_int_eq(ks_replay(&synth_lost_update, &o, &tok, &st, NULL, err, sizeof(err)), 0);
+	ks_token_free(&tok);
+	ks_search_result_free(&a);
+	ks_search_result_free(&d);
+
+	synth_size = (struct synth_size){ .threads = 3, .steps = 2 };
+	o.max_runs = 300;
+	o.seed = 7;
+	ck_assert_int_eq(ks_search(&synth_counter, &o, &a), 0);
+	ck_assert_int_eq(ks_search(&synth_counter, &o, &b), 0);
+	ck_assert(!a.complete);
+	ck_assert_str_eq(a.bounded_by, "portfolio");
+	ck_assert_uint_eq(a.runs, 300);
+	ck_assert_uint_eq(a.classes, b.classes);
+	ck_assert_uint_eq(a.class_digest, b.class_digest);
+	ck_assert_uint_gt(a.classes, 150);	/* the samples add classes DPOR's 150 runs had not */
+	ks_search_result_free(&a);
+	ks_search_result_free(&b);
 }
 END_TEST
 
@@ -598,6 +652,7 @@ static Suite *search_suite(void)
 	tcase_add_test(tc, test_sampling_deterministic);
 	tcase_add_test(tc, test_shrink_random_counterexample);
 	tcase_add_test(tc, test_pct_depth);
+	tcase_add_test(tc, test_portfolio);
 	suite_add_tcase(s, tc);
 	tcase_add_test(tm, test_nondeterminism_reported);
 	tcase_add_test(tm, test_undeclared_dependency_reported);
