@@ -545,6 +545,7 @@ static int run_jobs(const struct check_cfg *cfg, struct cli_cell *cell,
 			struct cli_cell part = *cell;
 			struct cli_json j;
 			char err[1024];
+			int st;
 
 			opts.shard = i;
 			opts.nshards = n;
@@ -558,7 +559,12 @@ static int run_jobs(const struct check_cfg *cfg, struct cli_cell *cell,
 			cli_json_init(&j, out[i]);
 			cli_json_cell(&j, &part, CLI_TRACE_NONE);
 			fputc('\n', out[i]);
-			_exit(fflush(out[i]) || ferror(out[i]) ? CLI_BAD : CLI_OK);
+			st = fflush(out[i]) || ferror(out[i]) ? CLI_BAD : CLI_OK;
+			/* what this process made is its own to free (a checker counts it) */
+			ks_search_result_free(&part.res);
+			free(out);
+			free(pid);
+			_exit(st);
 		}
 	}
 	for (i = 0; i < n; i++) {
