@@ -305,6 +305,99 @@ START_TEST(test_mutants_caught)
 END_TEST
 
 /*
+ * The strategies for searches too big to finish, on the mutants: on the
+ * first shipped scenario whose expect line names the mutant's oracle, PCT
+ * at depth 3 and the portfolio each find that oracle (from seed 1, within
+ * KS_MUTANT_RUNS runs), and every
+ * finding they show was shrunk to no more preemptions and steps than it
+ * was found with, and replays bit-exact (the search replays each once
+ * more and compares the trace: nondeterministic otherwise).
+ */
+#define KS_MUTANT_RUNS 1000
+
+static void strategy_catches(const struct ks_scenario *scn, const struct ks_variant *v,
+			     enum ks_strategy strat, bool alone)
+{
+	struct ks_search_opts opts = {
+		.strategy = strat, .depth = strat == KS_STRAT_PCT ? 3 : 0, .seed = 1,
+		.max_runs = alone ? KS_MUTANT_RUNS : KS_MUTANT_RUNS / 10, .stop_on_first = alone,
+		.shrink = true,
+	};
+	struct ks_search_result res = { 0 };
+	char err[512];
+	size_t i;
+
+	ck_assert_msg(!ks_check_scenario(scn, v, NULL, &opts, &res, err, sizeof(err)), "%s", err);
+	ck_assert_msg(verdict_has(&res, v->catches), "%s on %s: %s does not find %s in %llu runs",
+		      v->name, scn->name, ks_strategy_name(strat), v->catches,
+		      (unsigned long long)res.runs);
+	for (i = 0; i < res.nfindings; i++) {
+		const struct ks_finding *f = &res.findings[i];
+
+		ck_assert_msg(!f->nondeterministic, "%s on %s (%s): %s does not replay", v->name,
+			      scn->name, ks_strategy_name(strat), f->oracle);
+		ck_assert_msg(f->shrink_runs > 0 && f->preemptions <= f->shrunk_from_preemptions &&
+			      (f->preemptions < f->shrunk_from_preemptions ||
+			       f->steps <= f->shrunk_from_steps),
+			      "%s on %s (%s): %s was not shrunk (%u/%u preemptions, %u/%u steps)",
+			      v->name, scn->name, ks_strategy_name(strat), f->oracle, f->preemptions,
+			      f->shrunk_from_preemptions, f->steps, f->shrunk_from_steps);
+	}
+	ks_search_result_free(&res);
+}
+
+/*
+ * The scenario that catches mutant @v: the first whose expect line is its
+ * oracle alone (*@alone), else the first that has it among others.
+ */
+static struct ks_scenario *catching_scenario(const struct ks_variant *v, bool *alone)
+{
+	int pass, k;
+
+	for (pass = 0; pass < 2; pass++)
+		for (k = 0; k < nshipped; k++) {
+			struct ks_scenario *scn;
+			const struct ks_scn_expect *exp;
+			size_t j;
+
+			if (strcmp(shipped[k].variant, v->name))
+				continue;
+			scn = load(shipped[k].scenario);
+			exp = ks_scenario_expect(scn, v->name);
+			for (j = 0; j < exp->nverdict && strcmp(exp->verdict[j], v->catches); j++)
+				;
+			if (j < exp->nverdict && (pass || exp->nverdict == 1)) {
+				*alone = !pass;
+				return scn;
+			}
+			ks_scenario_free(scn);
+		}
+	return NULL;
+}
+
+START_TEST(test_strategies_catch_mutants)
+{
+	size_t i;
+
+	if (RUNNING_ON_VALGRIND)
+		return;		/* twenty searches of mutants: the plain build makes them */
+	for (i = 0; i < ks_variant_count(); i++) {
+		const struct ks_variant *v = ks_variant_at(i);
+		struct ks_scenario *scn;
+		bool alone;
+
+		if (!v->mutant)
+			continue;
+		scn = catching_scenario(v, &alone);
+		ck_assert_msg(scn != NULL, "%s: no shipped scenario expects %s", v->name, v->catches);
+		strategy_catches(scn, v, KS_STRAT_PCT, alone);
+		strategy_catches(scn, v, KS_STRAT_PORTFOLIO, alone);
+		ks_scenario_free(scn);
+	}
+}
+END_TEST
+
+/*
  * Every mutant is caught on a plain scenario too, not only on the race built
  * for it: one write fault on touched memory, one on untouched memory racing
  * munmap, one on an untouched THP, or one on device-dax mapped 4K or an
@@ -509,6 +602,7 @@ static Suite *scenarios_suite(void)
 	tcase_add_test(tc, test_d1_missing_put_hangs);
 	tcase_add_test(tc, test_findings_replay_through_forced_wakes);
 	tcase_add_test(tc, test_mutants_caught_on_plain_scenarios);
+	tcase_add_test(tc, test_strategies_catch_mutants);
 	tcase_add_test(tc, test_double_put_frees_mapped_page);
 	tcase_add_test(tc, test_thp_split_remap_not_stale);
 	tcase_add_test(tc, test_untouched_memory_is_faulted_in);
