@@ -1,7 +1,7 @@
 #!/bin/sh
 # Time to the first finding (issue 11): for each mutant and each known buggy
 # variant, on the scenario that catches it, the runs and seconds DPOR, PCT
-# (depth 1, 2, 3) and a random walk take to their first violation of the
+# (depth 1, 2, 3), a random walk and the portfolio take to their first violation of the
 # expected oracle (--stop-on-first, --no-shrink: the search alone).  Prints a
 # table; never passes or fails.
 #
@@ -43,8 +43,8 @@ cell() {
 echo "kvmsim time to first finding: $(date -u +%Y-%m-%d), seed $seed, samples of at most $runs runs"
 echo "(runs/seconds to the first violation of the oracle; - : none found)"
 echo
-printf '%-24s %-28s %-15s %-15s %-15s %-15s %-15s %s\n' variant scenario oracle \
-	dpor pct-d1 pct-d2 pct-d3 random
+printf '%-24s %-28s %-15s %-15s %-15s %-15s %-15s %-15s %s\n' variant scenario oracle \
+	dpor pct-d1 pct-d2 pct-d3 random portfolio
 # The mutants, each on the first shipped scenario whose expect line is the
 # oracle it names, else has it (the mutation matrix; --stop-on-first stops at
 # the first finding of any oracle), then the known buggy variants.
@@ -72,5 +72,6 @@ cases | while read -r v s want; do
 	for d in 1 2 3; do
 		printf ' %-15s' "$(cell "$s" "$v" "$want" --strategy pct --depth $d --runs "$runs" --seed "$seed")"
 	done
-	printf ' %s\n' "$(cell "$s" "$v" "$want" --strategy random --runs "$runs" --seed "$seed")"
+	printf ' %-15s' "$(cell "$s" "$v" "$want" --strategy random --runs "$runs" --seed "$seed")"
+	printf ' %s\n' "$(cell "$s" "$v" "$want" --strategy portfolio --runs "$runs" --seed "$seed")"
 done

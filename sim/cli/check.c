@@ -267,7 +267,7 @@ static int parse_options(int argc, char **argv, struct check_cfg *cfg)
 			}
 			cfg->opts.shard = (unsigned int)i;
 			cfg->opts.nshards = (unsigned int)n;
-			cfg->opts.keep_classes = n > 1;
+			cfg->opts.keep_classes = true;
 			break;
 		}
 		case OPT_JOBS:
