@@ -17,8 +17,9 @@
  * retry-loop await (enabled by a write to any object its iteration read) is
  * always treated as reversible, for the same reason; so is a read or a
  * write of e' against an earlier increment.  Against the increments before
- * e' the test applies (ks_blocked_at()): one that could not have followed
- * e' is no candidate, and the increments before it are.
+ * e' the test applies (ks_blocked_at()): one that e' could not have
+ * preceded is a weak candidate, which hides none of the increments before
+ * it.
  * Two pairs need no such test: an exclusive acquire is never enabled just
  * before a release of the same lock (the lock is held there), nor is a read
  * acquire (an increment of the lock) just before the release that ends an
@@ -65,13 +66,16 @@ static void ks_race_begin(struct ks_search *s)
 		while (t->mark_cap < s->hb.nev + 1)
 			t->mark_cap = t->mark_cap ? 2 * t->mark_cap : 256;
 		t->mark = realloc(t->mark, (size_t)t->mark_cap * sizeof(*t->mark));
-		if (!t->mark) {
+		t->weak = realloc(t->weak, (size_t)t->mark_cap * sizeof(*t->weak));
+		if (!t->mark || !t->weak) {
 			ks_out_of_memory();
 		}
 		memset(t->mark + cap, 0, (size_t)(t->mark_cap - cap) * sizeof(*t->mark));
+		memset(t->weak + cap, 0, (size_t)(t->mark_cap - cap) * sizeof(*t->weak));
 	}
 	if (++t->mark_gen == 0) {
 		memset(t->mark, 0, (size_t)t->mark_cap * sizeof(*t->mark));
+		memset(t->weak, 0, (size_t)t->mark_cap * sizeof(*t->weak));
 		t->mark_gen = 1;
 	}
 }
@@ -117,14 +121,15 @@ static bool ks_reversible(const struct ks_search *s, const struct ks_race *rc,
 
 /*
  * Whether e' was already waiting at node @n and not enabled there: then it
- * could not have gone before the step at @n.  An increment at @n is then no
- * race of e' -- and must not be taken for one: as a candidate it would hide
- * the earlier increments behind it (ks_races_apply() keeps only candidates
- * not ordered before another), among them the one that disabled e'.  Two
- * threads' local_irq_disable() and local_irq_enable() are increments of one
- * object, and flush_tlb_mm()'s IPI waits until no other thread has
- * interrupts off: the enable that let it go is no race, the disable that
- * held it is.  (A retry-loop await is always taken as reversible.)
+ * could not have gone before the step at @n.  An increment at @n is then a
+ * weak candidate: still raced (when more than one thread disables e', which
+ * of them held it depends on the order), but it must not hide the earlier
+ * increments behind it (ks_races_apply() keeps only candidates not ordered
+ * before another), among them the one that disabled e'.  Two threads'
+ * local_irq_disable() and local_irq_enable() are increments of one object,
+ * and flush_tlb_mm()'s IPI waits until no other thread has interrupts off:
+ * the enable that let it go must not hide the disable that held it.  (A
+ * retry-loop await is always taken as reversible.)
  */
 static bool ks_blocked_at(const struct ks_search *s, const struct ks_race *rc, uint32_t n)
 {
@@ -153,8 +158,11 @@ static void ks_gather(struct ks_search *s, const struct ks_race *rc,
 			for (x = incs; x >= 0; x = hb->link[x]) {
 				uint32_t e = hb->acc[x].ev;
 
-				if (hb->ev[e].tid != rc->tid && !ks_blocked_at(s, rc, e))
+				if (hb->ev[e].tid != rc->tid) {
 					ks_cand_add(s, e);
+					if (ks_blocked_at(s, rc, e))
+						s->tree.weak[e] = s->tree.mark_gen;
+				}
 			}
 		if (kind == KS_K_WRITE)
 			for (x = tests; x >= 0; x = hb->link[x]) {
@@ -287,6 +295,9 @@ static void ks_races_apply(struct ks_search *s, const struct ks_race *rc)
 
 	for (i = 0; i < t->ncand; i++) {
 		const uint32_t *cl = ks_hb_clock(hb, t->cand[i]);
+
+		if (t->weak[t->cand[i]] == t->mark_gen)
+			continue;	/* it hides nothing behind it */
 
 		for (x = 0; x < w; x++) {
 			if (cl[x] > m1[x]) {

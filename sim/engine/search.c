@@ -685,6 +685,7 @@ static void ks_search_free(struct ks_search *s)
 	free(s->tree.elig);
 	free(s->tree.cand);
 	free(s->tree.mark);
+	free(s->tree.weak);
 	free(s->classes);
 }
 

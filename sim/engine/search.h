@@ -199,6 +199,7 @@ struct ks_tree {
 	uint32_t *cand;
 	uint32_t ncand, cand_cap;
 	uint32_t *mark;
+	uint32_t *weak;		/* a candidate that must not hide others (dpor.c) */
 	uint32_t mark_cap, mark_gen;
 };
 
