@@ -37,3 +37,10 @@ KS_CLI_TESTS = \
 	tests/cli/docs.sh
 TESTS += $(KS_CLI_TESTS)
 EXTRA_DIST += $(KS_CLI_TESTS) tests/cli/lib.sh
+
+# The shard/merge equality of tests/cli/shard.sh on every shipped scenario
+# and variant, not only the three of make check (minutes).
+check-shards: kvmsim
+	KVMSIM_SHARD_ALL=1 KVMSIM='$(abs_top_builddir)/kvmsim$(EXEEXT)' \
+		$(SHELL) $(srcdir)/tests/cli/shard.sh
+.PHONY: check-shards

@@ -39,7 +39,13 @@ TESTS += tests/scenario/test-parse
 
 # Scenarios whose exhaustive search is long: distributed, not installed, not
 # searched by default (`kvmsim check -s tests/scenarios-long/FILE`).
+# make check-long searches them against their expectations, split over the
+# machine's cores (JOBS=N to choose); hours, not minutes, on a laptop.
 EXTRA_DIST += tests/scenarios-long
+check-long: kvmsim
+	./kvmsim$(EXEEXT) check --jobs $${JOBS:-$$(nproc 2>/dev/null || echo 2)} \
+		$$(for f in $(srcdir)/tests/scenarios-long/*.scn; do printf ' -s %s' "$$f"; done)
+.PHONY: check-long
 
 # A scenario added to tests/scenarios/ but not to dist_scenarios_DATA would
 # pass `make check` and fail `make distcheck` far from the cause; say so here.

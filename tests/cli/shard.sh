@@ -27,6 +27,11 @@ PY
 
 scenarios="-s d1-devdax-unbind-hang -s devdax-4k-fault-vs-munmap -s fault-vs-munmap"
 variants="-v v4.19 -v v5.4"
+# make check-shards: every shipped scenario on every variant (minutes)
+if [ -n "${KVMSIM_SHARD_ALL:-}" ]; then
+	scenarios=
+	variants=
+fi
 # shellcheck disable=SC2086
 "$KVMSIM" check $scenarios $variants --json >whole.json 2>err
 if command -v parallel >/dev/null 2>&1 && parallel --version 2>/dev/null | grep -q GNU; then
