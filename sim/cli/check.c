@@ -86,6 +86,21 @@ static int parse_num(const char *opt, const char *s, uint64_t max, uint64_t *out
 	return 0;
 }
 
+int cli_trace_mode(const char *arg, enum cli_trace_mode *out)
+{
+	if (!strcmp(arg, "none")) {
+		*out = CLI_TRACE_NONE;
+	} else if (!strcmp(arg, "first")) {
+		*out = CLI_TRACE_FIRST;
+	} else if (!strcmp(arg, "all")) {
+		*out = CLI_TRACE_ALL;
+	} else {
+		cli_error("--trace: '%s' is not none, first or all", arg);
+		return -1;
+	}
+	return 0;
+}
+
 /* Strategies whose search splits into shards (shard.c, random.c). */
 static bool shardable(enum ks_strategy s)
 {
@@ -196,16 +211,8 @@ static int parse_options(int argc, char **argv, struct check_cfg *cfg)
 			cfg->opts.shrink = false;
 			break;
 		case OPT_TRACE:
-			if (!strcmp(optarg, "none")) {
-				cfg->trace = CLI_TRACE_NONE;
-			} else if (!strcmp(optarg, "first")) {
-				cfg->trace = CLI_TRACE_FIRST;
-			} else if (!strcmp(optarg, "all")) {
-				cfg->trace = CLI_TRACE_ALL;
-			} else {
-				cli_error("--trace: '%s' is not none, first or all", optarg);
+			if (cli_trace_mode(optarg, &cfg->trace))
 				return -1;
-			}
 			break;
 		case OPT_DEPTH:
 			if (parse_num("--depth", optarg, KS_PCT_DEPTH_MAX, &v))

@@ -166,6 +166,9 @@ enum cli_trace_mode {
 	CLI_TRACE_ALL,
 };
 
+/* --trace none|first|all; 0, or -1 with the error said. */
+int cli_trace_mode(const char *arg, enum cli_trace_mode *out);
+
 struct cli_report {
 	struct cli_cell *cells;			/* scenario-major */
 	size_t nscn, nvar;

@@ -276,6 +276,18 @@ static void jr_container(struct jr *r, struct cli_jval *v, int depth)
 	}
 }
 
+/* One or more digits (a fraction's, an exponent's); false after an error. */
+static bool jr_digits(struct jr *r)
+{
+	if (r->p >= r->end || *r->p < '0' || *r->p > '9') {
+		jr_fail(r, "a bad number");
+		return false;
+	}
+	while (r->p < r->end && *r->p >= '0' && *r->p <= '9')
+		r->p++;
+	return true;
+}
+
 static void jr_number(struct jr *r, struct cli_jval *v)
 {
 	const char *b = r->p;
@@ -293,23 +305,15 @@ static void jr_number(struct jr *r, struct cli_jval *v)
 			r->p++;
 	if (r->p < r->end && *r->p == '.') {
 		r->p++;
-		if (r->p >= r->end || *r->p < '0' || *r->p > '9') {
-			jr_fail(r, "a bad number");
+		if (!jr_digits(r))
 			return;
-		}
-		while (r->p < r->end && *r->p >= '0' && *r->p <= '9')
-			r->p++;
 	}
 	if (r->p < r->end && (*r->p == 'e' || *r->p == 'E')) {
 		r->p++;
 		if (r->p < r->end && (*r->p == '+' || *r->p == '-'))
 			r->p++;
-		if (r->p >= r->end || *r->p < '0' || *r->p > '9') {
-			jr_fail(r, "a bad number");
+		if (!jr_digits(r))
 			return;
-		}
-		while (r->p < r->end && *r->p >= '0' && *r->p <= '9')
-			r->p++;
 	}
 	v->type = CLI_J_NUM;
 	v->s = jr_alloc(r, NULL, (size_t)(r->p - b) + 1);

@@ -507,16 +507,8 @@ int cli_merge(int argc, char **argv)
 				return CLI_BAD;
 			break;
 		case OPT_M_TRACE:
-			if (!strcmp(optarg, "none"))
-				rep.trace = CLI_TRACE_NONE;
-			else if (!strcmp(optarg, "first"))
-				rep.trace = CLI_TRACE_FIRST;
-			else if (!strcmp(optarg, "all"))
-				rep.trace = CLI_TRACE_ALL;
-			else {
-				cli_error("--trace: '%s' is not none, first or all", optarg);
+			if (cli_trace_mode(optarg, &rep.trace))
 				return CLI_BAD;
-			}
 			break;
 		case OPT_M_JUNIT:
 			junit = optarg;

@@ -125,7 +125,7 @@ static int ks_dpor_choose(struct ks_search *s, uint32_t d, uint32_t en)
  * The child's sleep set: the threads asleep here, and those explored here
  * before this one, whose next event is independent of the step just taken.
  */
-static void ks_dpor_stepped(struct ks_search *s, uint32_t d)
+void ks_dpor_sleep_after(struct ks_search *s, uint32_t d)
 {
 	struct ks_tree *t = &s->tree;
 	uint32_t asleep = t->sleep[d] | (t->done[d] & ~KS_BIT(s->dec[d]));
@@ -139,6 +139,11 @@ static void ks_dpor_stepped(struct ks_search *s, uint32_t d)
 			child |= KS_BIT(q);
 	}
 	t->sleep[d + 1] = child;
+}
+
+static void ks_dpor_stepped(struct ks_search *s, uint32_t d)
+{
+	ks_dpor_sleep_after(s, d);
 	ks_dpor_races(s, d);
 	if (s->hb.reopened >= 0)
 		ks_dpor_section_races(s, (uint32_t)s->hb.reopened);

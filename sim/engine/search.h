@@ -173,6 +173,8 @@ struct ks_sample {
 	unsigned nchange;
 };
 
+/* explore.c: set the sleep set of node @d + 1 after step @d (DPOR's rule). */
+void ks_dpor_sleep_after(struct ks_search *s, uint32_t d);
 /* explore.c: the thread to continue with at node @d, without a preemption if it can. */
 int ks_explore_prefer(const struct ks_search *s, uint32_t d, uint32_t elig);
 

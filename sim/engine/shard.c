@@ -106,18 +106,10 @@ static int64_t ks_shard_walk(struct ks_search *s, uint32_t forced)
 		}
 		ks_hb_record(&s->hb, &r->threads[tid], tid);
 		ks_run_step(r, tid);
-		t->sleep[d + 1] = 0;
-		if (sleeps) {
-			uint32_t asleep = t->sleep[d] | (t->done[d] & ~KS_BIT(tid));
-
-			while (asleep) {
-				int q = __builtin_ctz(asleep);
-
-				asleep &= asleep - 1;
-				if (!ks_hb_conflict(&s->hb, d, &r->threads[q]))
-					t->sleep[d + 1] |= KS_BIT(q);
-			}
-		}
+		if (sleeps)
+			ks_dpor_sleep_after(s, d);
+		else
+			t->sleep[d + 1] = 0;
 	}
 	s->shard.len = d;
 	s->res->prefix_steps += ks_run_steps(r);

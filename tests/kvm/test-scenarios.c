@@ -267,6 +267,35 @@ START_TEST(test_d1_hang_chain_and_replay)
 END_TEST
 
 /*
+ * The scenario that catches mutant @v: the first whose expect line is its
+ * oracle alone (*@alone), else the first that has it among others.
+ */
+static struct ks_scenario *catching_scenario(const struct ks_variant *v, bool *alone)
+{
+	int pass, k;
+
+	for (pass = 0; pass < 2; pass++)
+		for (k = 0; k < nshipped; k++) {
+			struct ks_scenario *scn;
+			const struct ks_scn_expect *exp;
+			size_t j;
+
+			if (strcmp(shipped[k].variant, v->name))
+				continue;
+			scn = load(shipped[k].scenario);
+			exp = ks_scenario_expect(scn, v->name);
+			for (j = 0; j < exp->nverdict && strcmp(exp->verdict[j], v->catches); j++)
+				;
+			if (j < exp->nverdict && (pass || exp->nverdict == 1)) {
+				*alone = !pass;
+				return scn;
+			}
+			ks_scenario_free(scn);
+		}
+	return NULL;
+}
+
+/*
  * The mutation matrix is the mutants' expect lines in the shipped scenarios
  * (test_shipped_verdicts searches each): every mutant has one whose verdict
  * holds the oracle the mutant names.  A mutant nobody expects to catch, or
@@ -278,27 +307,16 @@ START_TEST(test_mutants_caught)
 
 	for (i = 0; i < ks_variant_count(); i++) {
 		const struct ks_variant *v = ks_variant_at(i);
-		bool named = false;
-		int k;
+		struct ks_scenario *scn;
+		bool alone;
 
 		if (!v->mutant)
 			continue;
 		nmutants++;
-		for (k = 0; k < nshipped && !named; k++) {
-			struct ks_scenario *scn;
-			const struct ks_scn_expect *exp;
-			size_t j;
-
-			if (strcmp(shipped[k].variant, v->name))
-				continue;
-			scn = load(shipped[k].scenario);
-			exp = ks_scenario_expect(scn, v->name);
-			for (j = 0; j < exp->nverdict; j++)
-				named |= !strcmp(exp->verdict[j], v->catches);
-			ks_scenario_free(scn);
-		}
-		ck_assert_msg(named, "%s: a shipped scenario expects it caught by %s",
+		scn = catching_scenario(v, &alone);
+		ck_assert_msg(scn != NULL, "%s: a shipped scenario expects it caught by %s",
 			      v->name, v->catches);
+		ks_scenario_free(scn);
 	}
 	ck_assert_uint_ge(nmutants, 10);
 }
@@ -344,35 +362,6 @@ static void strategy_catches(const struct ks_scenario *scn, const struct ks_vari
 			      f->shrunk_from_preemptions, f->steps, f->shrunk_from_steps);
 	}
 	ks_search_result_free(&res);
-}
-
-/*
- * The scenario that catches mutant @v: the first whose expect line is its
- * oracle alone (*@alone), else the first that has it among others.
- */
-static struct ks_scenario *catching_scenario(const struct ks_variant *v, bool *alone)
-{
-	int pass, k;
-
-	for (pass = 0; pass < 2; pass++)
-		for (k = 0; k < nshipped; k++) {
-			struct ks_scenario *scn;
-			const struct ks_scn_expect *exp;
-			size_t j;
-
-			if (strcmp(shipped[k].variant, v->name))
-				continue;
-			scn = load(shipped[k].scenario);
-			exp = ks_scenario_expect(scn, v->name);
-			for (j = 0; j < exp->nverdict && strcmp(exp->verdict[j], v->catches); j++)
-				;
-			if (j < exp->nverdict && (pass || exp->nverdict == 1)) {
-				*alone = !pass;
-				return scn;
-			}
-			ks_scenario_free(scn);
-		}
-	return NULL;
 }
 
 START_TEST(test_strategies_catch_mutants)
