@@ -65,6 +65,12 @@ struct ks_run_info {
 	unsigned preemptions;		/* switches away from an enabled thread */
 	uint64_t class_hash;		/* Foata class; terminal and hang runs only */
 	bool violating;
+	/*
+	 * The search's attempt (0 first): a search with invisible steps starts
+	 * again when it learns that an object it hid is shared, and the runs of
+	 * an earlier attempt are superseded.
+	 */
+	unsigned attempt;
 };
 
 typedef void (*ks_run_observer)(void *ctx, const struct ks_run_info *info);
@@ -93,6 +99,14 @@ struct ks_search_opts {
 	 * race.
 	 */
 	bool lock_sections;
+	/*
+	 * Take every step as a scheduling point.  By default a step on objects
+	 * that only its own thread touches (learned over the search, which
+	 * restarts when it learns better: run.c "invisible steps") is taken in
+	 * the same step as the access before it.  A sharded search hides no
+	 * steps: its shards must enumerate the same prefixes.
+	 */
+	bool no_invisible;
 	/*
 	 * Fingerprints of what the program was built from, carried in tokens:
 	 * scenario, variant and era.  The program's own fingerprint covers all.
@@ -155,7 +169,15 @@ struct ks_search_result {
 	unsigned shard, nshards, prefix_depth;
 	uint64_t prefixes, prefixes_owned, prefix_runs, prefix_steps;
 	unsigned merged;		/* shards merged into it (ks_search_result_merge) */
-	uint64_t steps;			/* scheduling points over all runs */
+	uint64_t steps;			/* steps over all runs, invisible ones included */
+	/*
+	 * Invisible steps: those taken without a scheduling point (in the
+	 * search's last attempt), the restarts made on learning that a hidden
+	 * object is shared, and the runs those restarts threw away.
+	 */
+	uint64_t hidden_steps;
+	unsigned restarts;
+	uint64_t restart_runs;
 	double elapsed_s;
 	double runs_per_s;
 	uint64_t violating_runs;

@@ -39,7 +39,8 @@ struct check_cfg {
 enum {
 	OPT_ERA = 256, OPT_LOAD, OPT_STRATEGY, OPT_BOUND, OPT_LOOP_BOUND, OPT_SEED,
 	OPT_RUNS, OPT_TIME, OPT_STOP, OPT_SHARD, OPT_JOBS, OPT_JSON, OPT_JUNIT, OPT_HTML,
-	OPT_ALLOW_BOUNDED, OPT_LOCK_SECTIONS, OPT_DEPTH, OPT_TRACE, OPT_NO_SHRINK,
+	OPT_ALLOW_BOUNDED, OPT_LOCK_SECTIONS,
+	OPT_NO_INVISIBLE, OPT_DEPTH, OPT_TRACE, OPT_NO_SHRINK,
 };
 
 static const struct option check_options[] = {
@@ -57,6 +58,7 @@ static const struct option check_options[] = {
 	{ "stop-on-first", no_argument, NULL, OPT_STOP },
 	{ "allow-bounded", no_argument, NULL, OPT_ALLOW_BOUNDED },
 	{ "lock-sections", no_argument, NULL, OPT_LOCK_SECTIONS },
+	{ "no-invisible", no_argument, NULL, OPT_NO_INVISIBLE },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -257,6 +259,9 @@ static int parse_options(int argc, char **argv, struct check_cfg *cfg)
 			break;
 		case OPT_LOCK_SECTIONS:
 			cfg->opts.lock_sections = true;
+			break;
+		case OPT_NO_INVISIBLE:
+			cfg->opts.no_invisible = true;
 			break;
 		case OPT_ALLOW_BOUNDED:
 			cfg->allow_bounded = true;

@@ -36,6 +36,7 @@ static const char usage[] =
 	"      --no-shrink           show counterexamples as found, not shrunk\n"
 	"      --allow-bounded       an expected ok may rest on a bounded search\n"
 	"      --lock-sections       DPOR: experimental lock-section reduction (bounded)\n"
+	"      --no-invisible        every step a scheduling point (no invisible steps)\n"
 	"      --shard i/n, --jobs N\n"
 	"      --json                results as JSON on stdout\n"
 	"      --trace none|first|all  traces in the JSON (default: the first per oracle)\n"

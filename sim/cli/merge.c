@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,7 +147,7 @@ int cli_result_from_json(const struct cli_jval *o, struct ks_search_result *res,
 	const struct cli_jval *sh = cli_jval_get(o, "shard"), *ch = cli_jval_get(o, "class_hashes");
 	const struct cli_jval *notes = cli_jval_get(o, "notes"), *c = cli_jval_get(o, "complete");
 	const char *bound = jstr(o, "bounded_by");
-	uint64_t ms, v;
+	uint64_t ms, v, restarts;
 	size_t i;
 
 	memset(res, 0, sizeof(*res));
@@ -171,10 +172,14 @@ int cli_result_from_json(const struct cli_jval *o, struct ks_search_result *res,
 	    jcount(o, "terminal", &res->terminal, err, errlen) ||
 	    jcount(o, "hangs", &res->hangs, err, errlen) ||
 	    jcount(o, "loop_cut", &res->loop_cut, err, errlen) ||
+	    jcount(o, "hidden_steps", &res->hidden_steps, err, errlen) ||
+	    jcount(o, "restart_runs", &res->restart_runs, err, errlen) ||
+	    jcount(o, "restarts", &restarts, err, errlen) ||
 	    jcount(o, "violating_runs", &res->violating_runs, err, errlen) ||
 	    jcount(o, "elapsed_ms", &ms, err, errlen))
 		return -1;
 	res->elapsed_s = (double)ms / 1000;
+	res->restarts = restarts > UINT_MAX ? UINT_MAX : (unsigned)restarts;
 	if (jhex(cli_jval_get(o, "class_digest"), &res->class_digest)) {
 		snprintf(err, errlen, "no \"class_digest\" of 16 hex digits");
 		return -1;

@@ -199,6 +199,10 @@ static void print_stats(FILE *f, const struct cli_report *rep)
 			c->scn->name, c->variant->name, c->era->name, c->strategy, how,
 			(unsigned long long)c->res.runs, (unsigned long long)c->res.classes,
 			(unsigned long long)c->res.steps, c->res.elapsed_s * 1000);
+		if (c->res.hidden_steps || c->res.restarts)
+			fprintf(f, "  %llu of the steps invisible (private objects), %u restart%s learning them (%llu runs)\n",
+				(unsigned long long)c->res.hidden_steps, c->res.restarts,
+				c->res.restarts == 1 ? "" : "s", (unsigned long long)c->res.restart_runs);
 		if (c->res.nshards > 1 && c->res.merged)
 			fprintf(f, "  merged from %u of %u shards%s\n", c->res.merged, c->res.nshards,
 				c->res.prefix_depth ? "" : " (runs split by number)");
@@ -430,6 +434,9 @@ void cli_json_cell(struct cli_json *j, const struct cli_cell *c, enum cli_trace_
 	cli_json_field_u64(j, "terminal", c->res.terminal);
 	cli_json_field_u64(j, "hangs", c->res.hangs);
 	cli_json_field_u64(j, "loop_cut", c->res.loop_cut);
+	cli_json_field_u64(j, "hidden_steps", c->res.hidden_steps);
+	cli_json_field_u64(j, "restarts", c->res.restarts);
+	cli_json_field_u64(j, "restart_runs", c->res.restart_runs);
 	cli_json_field_u64(j, "violating_runs", c->res.violating_runs);
 	cli_json_key(j, "class_digest");
 	json_hex(j, c->res.class_digest);

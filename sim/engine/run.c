@@ -462,6 +462,155 @@ int ks_thread_spawn(const char *name, void (*fn)(void *), void *arg)
 	return tid;
 }
 
+/* ---- invisible steps ----------------------------------------------------------
+ *
+ * Most of a run's steps touch objects that no other thread ever touches: the
+ * unbind's walk over 512 struct pages, of which a vCPU touches one, or a
+ * fault's walk down its own page tables.  Such a step commutes with every
+ * step of every other thread, so a scheduling point before it is a choice
+ * that can change nothing: ks_run_step() takes it in the same step as the
+ * access before it, and the search sees one step where the run has several
+ * (the run still numbers them one by one, so traces and tokens are those of
+ * a run without the reduction, and the oracles run after each).
+ *
+ * Which objects those are is learned: an object belongs to the first thread
+ * that declares an access to it (at the scheduling point, so that a thread
+ * waiting on an object claims it too), and is shared from the first access
+ * of another, in any run.  Locks and the interrupt object always stay
+ * visible: they order threads.  If an object on which a step was taken
+ * invisibly turns out shared, the search so far explored a program in which
+ * it was private: the search restarts (search.c), knowing better.  At the end
+ * every run the search made kept each hidden object to its owner, and a run
+ * in which a second thread reaches one would belong to a class the search
+ * explored (the access would be in it), so the objects it hid are private in
+ * every run.  The differential tests compare the reduced and unreduced
+ * searches' classes and verdicts.
+ */
+
+static struct ks_invis_ent *ks_invis_slot(struct ks_invis *iv, ks_obj_t key)
+{
+	uint32_t i;
+
+	for (i = (uint32_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 32) & iv->mask; iv->ents[i].key; i = (i + 1) & iv->mask)
+		if (iv->ents[i].key == key)
+			return &iv->ents[i];
+	return &iv->ents[i];
+}
+
+static void ks_invis_grow(struct ks_invis *iv)
+{
+	struct ks_invis_ent *old = iv->ents;
+	uint32_t i, oldn = old ? iv->mask + 1 : 0, n = oldn ? oldn * 2 : 256;
+
+	iv->ents = calloc(n, sizeof(*iv->ents));
+	if (!iv->ents)
+		ks_out_of_memory();
+	iv->mask = n - 1;
+	for (i = 0; i < oldn; i++)
+		if (old[i].key)
+			*ks_invis_slot(iv, old[i].key) = old[i];
+	free(old);
+}
+
+void ks_invis_free(struct ks_invis *iv)
+{
+	free(iv->ents);
+	memset(iv, 0, sizeof(*iv));
+}
+
+/* Thread @tid declares an access of kind @kind (enum ks_kind) to @obj. */
+static void ks_invis_claim(struct ks_invis *iv, int tid, ks_obj_t obj, enum ks_kind kind)
+{
+	uint16_t me = (uint16_t)(1U << tid);
+	struct ks_invis_ent *e;
+	unsigned k;
+
+	if (!obj)
+		return;
+	if (!iv->ents || (iv->n + 1) * 2 > iv->mask + 1)
+		ks_invis_grow(iv);
+	e = ks_invis_slot(iv, obj);
+	if (!e->key) {
+		e->key = obj;
+		iv->n++;
+	}
+	if (e->by[kind] & me)
+		return;
+	e->by[kind] |= me;
+	for (k = 0; k < 4; k++)
+		if ((e->hid[k] & ~me) && ks_kind_conflict(kind, (enum ks_kind)k) && !iv->restart) {
+			iv->restart = true;
+			iv->culprit = obj;
+		}
+}
+
+/*
+ * The await of @t's retry loop reads what its iteration touched, and one
+ * whose footprint overflowed is woken by any write of another thread: it
+ * conflicts with every write.
+ */
+static void ks_invis_await(struct ks_invis *iv, int tid, const struct ks_thread *t)
+{
+	uint16_t me = (uint16_t)(1U << tid);
+	unsigned i;
+
+	for (i = 0; i < t->nwake; i++)
+		ks_invis_claim(iv, tid, t->wake[i], (enum ks_kind)t->wake_kind[i]);
+	if (!t->await_any || (iv->any_reader & me))
+		return;
+	iv->any_reader |= me;
+	if ((iv->hid_writers & ~me) && !iv->restart) {
+		iv->restart = true;
+		iv->culprit = t->wake[0];
+	}
+}
+
+/* Whether no other thread has declared an access to @e that conflicts with @kind. */
+static bool ks_invis_alone(const struct ks_invis_ent *e, uint16_t me, enum ks_kind kind)
+{
+	unsigned k;
+
+	for (k = 0; k < 4; k++)
+		if ((e->by[k] & ~me) && ks_kind_conflict(kind, (enum ks_kind)k))
+			return false;
+	return true;
+}
+
+/* The pending event of @t (thread @tid) conflicts with no other thread's access. */
+static bool ks_invis_step(struct ks_invis *iv, int tid, const struct ks_thread *t)
+{
+	uint16_t me = (uint16_t)(1U << tid);
+	unsigned i, n = t->nmany ? t->nmany : 1;
+	enum ks_kind kind = ks_kind_of(t->next.acc);
+	struct ks_invis_ent *e[KS_MAX_MANY];
+
+	if (t->finished || t->wait || t->in_await)
+		return false;
+	for (i = 0; i < n; i++) {
+		ks_obj_t obj = t->nmany ? t->many[i] : t->next.obj;
+
+		e[i] = NULL;
+		if (!obj)
+			continue;
+		if (ks_obj_is_sync(obj))
+			return false;
+		e[i] = ks_invis_slot(iv, obj);
+		if (!e[i]->key || !ks_invis_alone(e[i], me, kind))
+			return false;
+	}
+	if (kind == KS_K_WRITE) {
+		if (iv->any_reader & ~me)
+			return false;
+		iv->hid_writers |= me;
+	}
+	for (i = 0; i < n; i++)
+		if (e[i])
+			e[i]->hid[kind] |= me;
+	return true;
+}
+
+static bool ks_invis_inline(struct ks_runner *r, struct ks_thread *t);
+
 /* Give control back to the runner; the thread is resumed for its next step. */
 static void ks_yield(struct ks_thread *t)
 {
@@ -485,6 +634,11 @@ void ks_sched_point(ks_obj_t obj, enum ks_access acc)
 	t->next.acc = acc;
 	t->wait = NULL;
 	t->nmany = 0;
+	if (r->invis) {
+		ks_invis_claim(r->invis, r->cur, obj, ks_kind_of(acc));
+		if (ks_invis_inline(r, t))
+			return;
+	}
 	ks_yield(t);
 }
 
@@ -510,6 +664,14 @@ void ks_sched_point_many(const ks_obj_t *objs, unsigned n, enum ks_access acc)
 	t->wait = NULL;
 	t->nmany = n;
 	memcpy(t->many, objs, n * sizeof(*objs));
+	if (r->invis) {
+		for (unsigned i = 0; i < n; i++)
+			ks_invis_claim(r->invis, r->cur, objs[i], ks_kind_of(acc));
+		if (ks_invis_inline(r, t)) {
+			t->nmany = 0;
+			return;
+		}
+	}
 	ks_yield(t);
 	t->nmany = 0;
 }
@@ -551,6 +713,8 @@ void ks_sched_wait(ks_obj_t obj, enum ks_access acc, const struct ks_wait *w)
 	t->next.acc = acc;
 	t->wait = w;
 	t->nmany = 0;
+	if (r->invis)
+		ks_invis_claim(r->invis, r->cur, obj, ks_kind_of(acc));
 	ks_yield(t);
 	t->wait = NULL;
 }
@@ -722,6 +886,8 @@ static void ks_await(struct ks_runner *r, struct ks_thread *t, const struct ks_l
 		}
 	}
 	t->await_any = lp->overflow;
+	if (r->invis)
+		ks_invis_await(r->invis, r->cur, t);
 	t->await_woken = false;
 	t->in_await = true;
 	ks_sched_wait(t->nwake ? t->wake[0] : 0, KS_WAIT, &w);
@@ -1210,18 +1376,12 @@ enum ks_run_status ks_run_status(struct ks_runner *r)
 	return unfinished ? KS_RUN_HANG : KS_RUN_TERMINAL;
 }
 
-void ks_run_step(struct ks_runner *r, int tid)
+/* A step of @t begins: its pending event is taken. */
+static void ks_step_begin(struct ks_runner *r, int tid, struct ks_thread *t)
 {
-	struct ks_thread *t;
-	struct ks_event ev;
+	struct ks_event ev = t->next;
 	unsigned i;
 
-	if (tid < 0 || tid >= r->nthreads || !ks_thread_enabled(&r->threads[tid])) {
-		fprintf(stderr, "kvmsim: internal error: stepping thread %d, which is not enabled\n", tid);
-		abort();
-	}
-	t = &r->threads[tid];
-	ev = t->next;
 	KS_GROW(r->events, r->nsteps, r->events_cap);
 	r->events[r->nsteps] = ev;
 	for (i = 0; i < (t->nmany ? t->nmany : 1); i++) {
@@ -1238,21 +1398,62 @@ void ks_run_step(struct ks_runner *r, int tid)
 				ks_note_write(r, tid, one.obj, one.acc);
 		}
 	}
-	ks_resume(r, tid);
+}
+
+/* ...and ends, @t at its next scheduling point (or finished). */
+static void ks_step_end(struct ks_runner *r, int tid, struct ks_thread *t)
+{
 	if (t->inc_obj)
 		ks_loop_inc_done(t);
 	if (r->prog.after_step) {
 		/*
-		 * Oracles see the step's number and thread, as its rows do; they
-		 * run on the runner's stack, so scheduling points are inert.
+		 * Oracles see the step's number and thread, as its rows do;
+		 * scheduling points are inert in them.
 		 */
+		int cur = r->cur;
+
 		r->cur = tid;
 		r->in_oracle = true;
 		r->prog.after_step(r->prog.arg);
 		r->in_oracle = false;
-		r->cur = -1;
+		r->cur = cur;
 	}
 	r->nsteps++;
+}
+
+/*
+ * At a scheduling point of the running thread @t: if the search hides the
+ * step it declared, end the step before it and begin this one, and go on
+ * without switching.
+ */
+static bool ks_invis_inline(struct ks_runner *r, struct ks_thread *t)
+{
+	int tid = r->cur;
+
+	if (!r->invis || !r->stepping || r->nsteps + 1 >= r->opts.max_steps ||
+	    !ks_invis_step(r->invis, tid, t))
+		return false;
+	r->invis->hidden_steps++;
+	ks_step_end(r, tid, t);
+	ks_step_begin(r, tid, t);
+	return true;
+}
+
+void ks_run_step(struct ks_runner *r, int tid)
+{
+	struct ks_thread *t;
+
+	if (tid < 0 || tid >= r->nthreads || !ks_thread_enabled(&r->threads[tid])) {
+		fprintf(stderr, "kvmsim: internal error: stepping thread %d, which is not enabled\n", tid);
+		abort();
+	}
+	t = &r->threads[tid];
+	ks_step_begin(r, tid, t);
+	/* the thread takes the steps the search hides itself (ks_invis_inline()) */
+	r->stepping = true;
+	ks_resume(r, tid);
+	r->stepping = false;
+	ks_step_end(r, tid, t);
 }
 
 void ks_run_cut(struct ks_runner *r)

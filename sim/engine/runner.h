@@ -123,6 +123,33 @@ struct ks_chunk {
 	_Alignas(16) unsigned char data[];
 };
 
+/*
+ * Invisible steps (run.c, "invisible steps"): for each object, which threads
+ * have declared which kinds of access to it, over every run of a search so
+ * far.  A step whose accesses no other thread's conflicts with commutes with
+ * every step of every other thread, so it is no scheduling point:
+ * ks_run_step() takes it in the same step as the access before it.  When
+ * another thread declares an access that conflicts with one taken invisibly,
+ * the search made so far rests on a wrong premise and restarts (search.c).
+ */
+struct ks_invis_ent {
+	ks_obj_t key;		/* 0: empty */
+	uint16_t by[4];		/* per enum ks_kind: the threads that declared it */
+	uint16_t hid[4];	/* per enum ks_kind: the threads that took it invisibly */
+};
+
+struct ks_invis {
+	struct ks_invis_ent *ents;
+	uint32_t mask, n;
+	bool restart;		/* an access taken invisibly turned out to conflict */
+	uint16_t any_reader;	/* threads whose await any write wakes (overflow) */
+	uint16_t hid_writers;	/* threads that took a write invisibly */
+	ks_obj_t culprit;	/* the first such object */
+	uint64_t hidden_steps;	/* steps taken invisibly, over the search */
+};
+
+void ks_invis_free(struct ks_invis *iv);
+
 struct ks_runner {
 	struct ks_program prog;
 	struct ks_run_opts opts;
@@ -138,6 +165,8 @@ struct ks_runner {
 	bool cut;
 	bool ended;
 	bool in_oracle;		/* after_step oracles: no switching */
+	struct ks_invis *invis;	/* invisible steps, or NULL: every access is a point */
+	bool stepping;		/* in ks_run_step(), not a thread's prologue */
 	/* Per-run storage. */
 	struct ks_chunk *chunks;	/* first chunk is kept; big ones freed */
 	struct ks_chunk *chunk;		/* the one being filled */

@@ -114,16 +114,12 @@ void ks_search_reserve(struct ks_search *s, uint32_t d)
 }
 
 /* Record a note in the result, once. */
-void ks_search_note(struct ks_search *s, const char *fmt, ...)
+static void ks_note_vres(struct ks_search_result *res, const char *fmt, va_list ap)
 {
-	struct ks_search_result *res = s->res;
 	struct ks_buf b = { 0 };
-	va_list ap;
 	size_t i;
 
-	va_start(ap, fmt);
 	ks_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
 	for (i = 0; i < res->nnotes; i++)
 		if (!strcmp(res->notes[i], b.s)) {
 			ks_buf_free(&b);
@@ -131,6 +127,27 @@ void ks_search_note(struct ks_search *s, const char *fmt, ...)
 		}
 	res->notes = ks_xrealloc(res->notes, (res->nnotes + 1) * sizeof(*res->notes));
 	res->notes[res->nnotes++] = b.s;
+}
+
+static void ks_search_note_res(struct ks_search_result *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void ks_search_note_res(struct ks_search_result *res, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ks_note_vres(res, fmt, ap);
+	va_end(ap);
+}
+
+void ks_search_note(struct ks_search *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ks_note_vres(s->res, fmt, ap);
+	va_end(ap);
 }
 
 /* ---- one run ------------------------------------------------------------------ */
@@ -229,7 +246,7 @@ static enum ks_outcome ks_run_steps_from(struct ks_search *s, uint32_t d)
 			s->en[d] = en = ks_run_wake_forced(r);
 		if (!en)
 			return unfinished ? KS_OUT_HANG : KS_OUT_TERMINAL;
-		if (d >= r->opts.max_steps)
+		if (ks_run_steps(r) >= r->opts.max_steps)
 			return KS_OUT_CUT;
 		tid = ks_pick(s, d, en);
 		if (tid < 0)
@@ -310,8 +327,17 @@ static bool ks_class_add(struct ks_search *s, uint64_t h)
 	return true;
 }
 
+/*
+ * The token of the current run: its decisions step by step, as the runner
+ * took them (an invisible step is its thread's decision too), so that it
+ * replays without the search.
+ */
 static char *ks_search_token(const struct ks_search *s)
 {
+	uint32_t i, n;
+	const struct ks_event *ev = ks_run_events(s->r, &n);
+	uint8_t *dec = malloc(n ? n : 1);
+	char *t;
 	struct ks_token tok = {
 		.strategy = s->opts.strategy,
 		.seed = s->opts.seed,
@@ -320,11 +346,17 @@ static char *ks_search_token(const struct ks_search *s)
 		.fp_scenario = s->opts.fp_scenario,
 		.fp_variant = s->opts.fp_variant,
 		.fp_era = s->opts.fp_era,
-		.ndecisions = s->depth,
-		.decisions = s->dec,
+		.ndecisions = n,
+		.decisions = dec,
 	};
 
-	return ks_token_format(&tok);
+	if (!dec)
+		ks_out_of_memory();
+	for (i = 0; i < n; i++)
+		dec[i] = (uint8_t)ev[i].tid;
+	t = ks_token_format(&tok);
+	free(dec);
+	return t;
 }
 
 static void ks_search_findings(struct ks_search *s)
@@ -357,7 +389,7 @@ static void ks_search_findings(struct ks_search *s)
 		ks_trace_format(s->r, &trace);
 		f->trace = trace.s ? trace.s : ks_xstrdup("");
 		f->trace_hash = ks_trace_hash(s->r);
-		f->steps = s->depth;
+		f->steps = ks_run_steps(s->r);
 		f->preemptions = s->preempt[s->depth];
 	}
 }
@@ -371,6 +403,7 @@ static void ks_search_account(struct ks_search *s, enum ks_outcome out)
 		.decisions = s->dec,
 		.preemptions = s->preempt[s->depth],
 		.violating = ks_violation_count() > 0,
+		.attempt = s->attempt,
 	};
 
 	res->runs++;
@@ -526,8 +559,9 @@ static bool ks_shrink_keep(struct ks_search *s, struct ks_finding *f, struct ks_
 {
 	struct ks_buf trace = { 0 };
 	unsigned p = s->preempt[s->depth];
+	uint32_t steps = ks_run_steps(s->r);
 
-	if (p > f->preemptions || (p == f->preemptions && s->depth >= f->steps))
+	if (p > f->preemptions || (p == f->preemptions && steps >= f->steps))
 		return false;
 	free(f->token);
 	free(f->trace);
@@ -535,7 +569,7 @@ static bool ks_shrink_keep(struct ks_search *s, struct ks_finding *f, struct ks_
 	ks_trace_format(s->r, &trace);
 	f->trace = trace.s ? trace.s : ks_xstrdup("");
 	f->trace_hash = ks_trace_hash(s->r);
-	f->steps = s->depth;
+	f->steps = steps;
 	f->preemptions = p;
 	*nbest = ks_segments(s->dec, s->depth, best);
 	return true;
@@ -763,6 +797,9 @@ static void ks_search_classes(struct ks_search *s)
 #define KS_PORTFOLIO_SLICE 64
 #define KS_PORTFOLIO_SECONDS 60.0
 
+static int ks_search_in(const struct ks_program *prog, const struct ks_search_opts *opts,
+			struct ks_search_result *res, struct ks_invis *iv);
+
 static int ks_search_portfolio(const struct ks_program *prog, const struct ks_search_opts *opts,
 			       struct ks_search_result *res)
 {
@@ -771,6 +808,8 @@ static int ks_search_portfolio(const struct ks_program *prog, const struct ks_se
 	};
 	struct ks_search_opts o = *opts;
 	struct ks_search_result part;
+	/* one table for every part, so that they hide the same steps */
+	struct ks_invis iv = { 0 }, *ivp = opts->no_invisible ? NULL : &iv;
 	double t0 = ks_now(), secs = opts->max_seconds;
 	uint64_t runs = opts->max_runs, turn;
 	bool complete;
@@ -782,8 +821,9 @@ static int ks_search_portfolio(const struct ks_program *prog, const struct ks_se
 	o.keep_classes = true;
 	o.max_seconds = secs > 0 ? secs / 2 : 0;
 	o.max_runs = runs ? (runs + 1) / 2 : 0;
-	if (ks_search(prog, &o, &part)) {
+	if (ks_search_in(prog, &o, &part, ivp)) {
 		res->error = part.error;
+		ks_invis_free(&iv);
 		return -1;
 	}
 	complete = part.complete;
@@ -802,8 +842,9 @@ static int ks_search_portfolio(const struct ks_program *prog, const struct ks_se
 		if (runs && runs - res->runs < o.max_runs)
 			o.max_runs = runs - res->runs;
 		o.max_seconds = secs > 0 ? left : 0;
-		if (ks_search(prog, &o, &part)) {
+		if (ks_search_in(prog, &o, &part, ivp)) {
 			res->error = part.error;
+			ks_invis_free(&iv);
 			return -1;
 		}
 		ks_search_result_merge(res, &part);
@@ -813,6 +854,7 @@ static int ks_search_portfolio(const struct ks_program *prog, const struct ks_se
 	res->bounded_by = complete ? NULL : ks_interrupt_flag ? "interrupted" : "portfolio";
 	res->elapsed_s = ks_now() - t0;
 	res->runs_per_s = res->elapsed_s > 0 ? (double)res->runs / res->elapsed_s : 0;
+	ks_invis_free(&iv);
 	res->pct_depth = 0;
 	res->merged = 0;
 	if (!opts->keep_classes) {
@@ -823,19 +865,22 @@ static int ks_search_portfolio(const struct ks_program *prog, const struct ks_se
 	return 0;
 }
 
-int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
-	      struct ks_search_result *res)
+/*
+ * One attempt at the search, with invisible steps learned in @iv (NULL:
+ * off).  Returns 0, -1 for bad options, or 1 when a hidden object turned
+ * out shared: then the attempt is thrown away and the search restarts.
+ */
+static int ks_search_attempt(const struct ks_program *prog, const struct ks_search_opts *opts,
+			     struct ks_search_result *res, struct ks_invis *iv, double t0,
+			     unsigned attempt)
 {
 	struct ks_run_opts ro = {
 		.loop_bound = opts->loop_bound ? opts->loop_bound : 2,
 		.max_steps = opts->max_steps ? opts->max_steps : 100000,
 	};
-	struct ks_search s = { .prog = prog, .opts = *opts, .res = res };
+	struct ks_search s = { .prog = prog, .opts = *opts, .res = res, .attempt = attempt };
 	const char *stopped = NULL;
-	double t0 = ks_now();
 
-	if (opts->strategy == KS_STRAT_PORTFOLIO && opts->nshards <= 1)
-		return ks_search_portfolio(prog, opts, res);
 	memset(res, 0, sizeof(*res));
 	if ((unsigned)opts->strategy >= KS_STRAT_NR || !ks_strategies[opts->strategy]) {
 		res->error = opts->strategy == KS_STRAT_REPLAY ?
@@ -853,6 +898,11 @@ int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
 		res->error = "out of memory";
 		return -1;
 	}
+	s.r->invis = iv;
+	if (iv) {
+		iv->restart = false;
+		iv->hidden_steps = 0;
+	}
 	ks_hb_init(&s.hb, s.ops->clocks, opts->lock_sections);
 	ks_search_reserve(&s, 0);
 	if (s.ops->init(&s)) {
@@ -860,16 +910,26 @@ int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
 		ks_search_free(&s);
 		return -1;
 	}
-	while (!s.exhausted && !(stopped = ks_search_stop(&s, t0))) {
+	while (!s.exhausted && !(iv && iv->restart) && !(stopped = ks_search_stop(&s, t0))) {
 		if (!s.ops->next_run(&s)) {
 			s.exhausted = true;
 			break;
 		}
 		ks_search_run(&s);
 	}
+	if (iv && iv->restart) {
+		if (s.ops->fini)
+			s.ops->fini(&s);
+		ks_search_free(&s);
+		return 1;
+	}
 	if (s.ops->fini)
 		s.ops->fini(&s);
 	ks_search_shrink(&s);
+	if (iv)
+		res->hidden_steps = iv->hidden_steps;
+	/* tokens hold every step: the recheck replays them as kvmsim replay does */
+	s.r->invis = NULL;
 	ks_search_recheck(&s);
 	ks_search_result_verdict(res);
 	ks_search_classes(&s);
@@ -879,6 +939,59 @@ int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
 	res->complete = !res->bounded_by;
 	ks_search_free(&s);
 	return 0;
+}
+
+/*
+ * A search with invisible steps learned in @iv (run.c): it restarts each time
+ * an object it hid turns out shared.  Each restart makes at least one more
+ * object visible; past KS_INVIS_RESTARTS the reduction is given up.
+ */
+#define KS_INVIS_RESTARTS 64
+
+static int ks_search_in(const struct ks_program *prog, const struct ks_search_opts *opts,
+			struct ks_search_result *res, struct ks_invis *iv)
+{
+	double t0 = ks_now();
+	uint64_t wasted = 0;
+	unsigned restarts;
+	int rc;
+
+	for (restarts = 0;; restarts++) {
+		rc = ks_search_attempt(prog, opts, res, iv, t0, restarts);
+		if (rc != 1)
+			break;
+		wasted += res->runs;
+		ks_search_result_free(res);
+		if (restarts + 1 == KS_INVIS_RESTARTS)
+			iv = NULL;
+	}
+	if (rc == 0) {
+		res->restarts = restarts;
+		res->restart_runs = wasted;
+		if (restarts == KS_INVIS_RESTARTS)
+			ks_search_note_res(res, "invisible steps: given up after %u restarts", restarts);
+	}
+	return rc;
+}
+
+int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
+	      struct ks_search_result *res)
+{
+	struct ks_invis iv = { 0 };
+	int rc;
+
+	if (opts->strategy == KS_STRAT_PORTFOLIO && opts->nshards <= 1)
+		return ks_search_portfolio(prog, opts, res);
+	/*
+	 * Shards enumerate the same prefixes only if they hide the same steps,
+	 * and each learns from its own runs: a sharded search hides none.  Nor
+	 * does plain DFS, the reference every reduction is tested against.
+	 */
+	if (opts->no_invisible || opts->nshards > 1 || opts->strategy == KS_STRAT_DFS)
+		return ks_search_in(prog, opts, res, NULL);
+	rc = ks_search_in(prog, opts, res, &iv);
+	ks_invis_free(&iv);
+	return rc;
 }
 
 void ks_search_result_free(struct ks_search_result *res)
@@ -1004,6 +1117,9 @@ void ks_search_result_merge(struct ks_search_result *acc, const struct ks_search
 	acc->cut += part->cut;
 	acc->loop_cut += part->loop_cut;
 	acc->steps += part->steps;
+	acc->hidden_steps += part->hidden_steps;
+	acc->restarts += part->restarts;
+	acc->restart_runs += part->restart_runs;
 	acc->violating_runs += part->violating_runs;
 	acc->prefixes_owned += part->prefixes_owned;
 	acc->prefix_runs += part->prefix_runs;

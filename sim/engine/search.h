@@ -240,6 +240,7 @@ struct ks_search {
 	uint32_t depth;		/* nodes of the current run */
 	bool exhausted;		/* the strategy has nothing left */
 	bool aborted;		/* non-determinism: stop */
+	unsigned attempt;	/* restarts before this attempt (invisible steps) */
 	struct ks_search_result *res;
 	char **keys;		/* ks_finding_key() of each finding */
 	/* Distinct class hashes (open addressing, 0 = empty). */

@@ -98,7 +98,8 @@ import json, sys
 
 KEYS = ["scenario", "scenario_file", "variant", "era", "era_shipped", "strategy", "verdict", "expected",
 	"match", "complete", "bounded_by", "runs", "classes", "sleep_blocked", "cut", "steps", "elapsed_ms",
-	"terminal", "hangs", "loop_cut", "violating_runs", "class_digest", "violations", "notes"]
+	"terminal", "hangs", "loop_cut", "hidden_steps", "restarts", "restart_runs", "violating_runs",
+	"class_digest", "violations", "notes"]
 ROW = ["step", "thread", "function", "object", "before", "after"]
 
 def check(path, want, trace="first"):
@@ -106,7 +107,8 @@ def check(path, want, trace="first"):
 	assert list(doc) == ["results"], list(doc)
 	(r,) = doc["results"]
 	assert list(r) == KEYS, list(r)
-	for k in ("runs", "classes", "sleep_blocked", "cut", "steps", "elapsed_ms"):
+	for k in ("runs", "classes", "sleep_blocked", "cut", "steps", "elapsed_ms", "hidden_steps",
+		  "restarts", "restart_runs"):
 		assert isinstance(r[k], int) and r[k] >= 0, k
 	assert r["verdict"] == sorted(set(r["verdict"]))
 	seen = set()

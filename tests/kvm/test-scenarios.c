@@ -163,6 +163,54 @@ START_TEST(test_loop_bounds_agree)
 }
 END_TEST
 
+/*
+ * Invisible steps (run.c) change nothing but the names of classes: with and
+ * without them, each shipped case has the same verdict, the same number of
+ * classes and the same completeness, and with them it hides steps.  To a
+ * budget of runs, compared where both searches complete.
+ */
+START_TEST(test_invisible_steps_agree)
+{
+	const struct shipped_case *c = &shipped[_i];
+	struct ks_search_result res[2];
+	struct ks_scenario *scn;
+	const struct ks_variant *v;
+	char err[512];
+	size_t i;
+	int k;
+
+	if (RUNNING_ON_VALGRIND && too_slow_for_memcheck(c))
+		return;
+	scn = load(c->scenario);
+	v = ks_variant_lookup(c->variant);
+	for (k = 0; k < 2; k++) {
+		struct ks_search_opts o = { .strategy = KS_STRAT_DPOR, .no_invisible = k,
+					    .max_runs = AGREE_BUDGET };
+
+		ck_assert(!ks_check_scenario(scn, v, NULL, &o, &res[k], err, sizeof(err)));
+	}
+	ck_assert_msg(res[0].hidden_steps > 0 && res[1].hidden_steps == 0,
+		      "%s on %s: %llu steps hidden, %llu without", c->scenario, c->variant,
+		      (unsigned long long)res[0].hidden_steps,
+		      (unsigned long long)res[1].hidden_steps);
+	if (res[0].complete || res[1].complete) {
+		ck_assert_msg(res[0].complete == res[1].complete &&
+			      res[0].classes == res[1].classes,
+			      "%s on %s: %s, %llu classes; without invisible steps %s, %llu",
+			      c->scenario, c->variant, res[0].complete ? "complete" : "bounded",
+			      (unsigned long long)res[0].classes,
+			      res[1].complete ? "complete" : "bounded",
+			      (unsigned long long)res[1].classes);
+		ck_assert_uint_eq(res[0].nverdict, res[1].nverdict);
+		for (i = 0; i < res[0].nverdict; i++)
+			ck_assert_str_eq(res[0].verdict[i], res[1].verdict[i]);
+	}
+	ks_search_result_free(&res[0]);
+	ks_search_result_free(&res[1]);
+	ks_scenario_free(scn);
+}
+END_TEST
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -586,6 +634,7 @@ static Suite *scenarios_suite(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_loop_test(tc, test_shipped_verdicts, 0, nshipped);
 	tcase_add_loop_test(tc, test_loop_bounds_agree, 0, nshipped);
+	tcase_add_loop_test(tc, test_invisible_steps_agree, 0, nshipped);
 	tcase_add_test(tc, test_d1_hang_chain_and_replay);
 	tcase_add_test(tc, test_mutants_caught);
 	tcase_add_test(tc, test_d1_missing_put_hangs);
