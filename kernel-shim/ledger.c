@@ -69,7 +69,7 @@ const char *ks_owner_name(enum ks_owner_kind kind)
 	return (unsigned int)kind < KS_OWN_NR ? names[kind] : "?";
 }
 
-static bool ks_frame_is_gup(const char *f)
+bool ks_frame_is_gup(const char *f)
 {
 	return strstr(f, "get_user_page") || strstr(f, "pin_user_page") ||
 	       !strncmp(f, "gup_", 4) || !strncmp(f, "__gup_", 6);

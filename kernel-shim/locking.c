@@ -93,6 +93,7 @@ static void ks_spin_explain(const void *arg, struct ks_buf *out)
 void spin_lock_init(spinlock_t *lock, const char *name)
 {
 	lock->owner = -1;
+	lock->taken = 0;
 	lock->obj = ks_obj_named(KS_OBJ_LOCK, name);
 }
 
@@ -104,6 +105,7 @@ void spin_lock(spinlock_t *lock)
 	if (lock->owner >= 0)
 		return;		/* direct mode: the hang is recorded */
 	lock->owner = ks_lock_tid();
+	lock->taken++;
 	ks_atomic_enter(lock->obj);
 	ks_log("spin_lock", lock->obj, KS_V_INT, 0, 1);
 }

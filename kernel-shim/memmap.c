@@ -100,8 +100,17 @@ static void ks_memmap_uaf(unsigned long pfn, const char *func, const char *what)
 		     ks_thread_name(ks_tid()), pfn, what);
 }
 
+static void (*ks_touch_hook)(struct page *page, const char *func);
+
+void ks_page_touch_hook(void (*fn)(struct page *page, const char *func))
+{
+	ks_touch_hook = fn;
+}
+
 static bool ks_page_still_there(struct page *page, const char *func)
 {
+	if (ks_touch_hook && ks_tid() >= 0)
+		ks_touch_hook(page, func);
 	if (!ks_page_gone(page))
 		return true;
 	ks_memmap_uaf(page->pfn, func, "is a struct page of a removed memmap");

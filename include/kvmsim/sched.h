@@ -206,6 +206,8 @@ struct ks_frame {
 	int unused;
 };
 struct ks_frame ks_frame_push(const char *func);
+/* A frame of KVM's own code (sim/kvm's KS_FUNC()), for the oracles that ask whose code touched what. */
+struct ks_frame ks_frame_push_kvm(const char *func);
 void ks_frame_pop(struct ks_frame *f);
 #define KS_FUNC() \
 	struct ks_frame __ks_frame __attribute__((cleanup(ks_frame_pop), unused)) = \
@@ -213,5 +215,8 @@ void ks_frame_pop(struct ks_frame *f);
 /* Frames of the current thread: depth 0 is the outermost. */
 int ks_frame_depth(void);
 const char *ks_frame_name(int depth);
+/* Whether frame @depth is KVM's (ks_frame_push_kvm()); -1 for none: the innermost that is. */
+bool ks_frame_is_kvm(int depth);
+int ks_frame_kvm_innermost(void);
 
 #endif /* KVMSIM_SCHED_H */

@@ -148,6 +148,10 @@ void ks_page_refs_describe(struct page *page, struct ks_buf *out);
  * SPTE).  Registered once, from a constructor.
  */
 void ks_page_free_hook(void (*fn)(unsigned long pfn, unsigned long nr));
+/* Called at every touch of a struct page's fields by a thread (one hook: the KVM oracles'). */
+void ks_page_touch_hook(void (*fn)(struct page *page, const char *func));
+/* Whether a frame of this name is get_user_pages()' or pin_user_pages()' (gup takes its own references). */
+bool ks_frame_is_gup(const char *func);
 /* Move one reference of @page held by the current thread to @kind/@key. */
 bool ks_ref_transfer(struct page *page, enum ks_owner_kind kind, uint64_t key);
 /* Number of records in @page's ledger (== page_ref_count for a sound ledger). */

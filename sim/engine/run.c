@@ -455,6 +455,7 @@ int ks_thread_spawn(const char *name, void (*fn)(void *), void *arg)
 	t->nwake = 0;
 	t->nmany = 0;
 	t->nframes = 0;
+	t->kvm_frames = 0;
 	t->next = (struct ks_event){ .tid = tid, .obj = 0, .acc = KS_READ };
 	ks_ctx_prepare(&t->ctx, ks_thread_entry, t);
 	/* A thread's prologue runs at once, up to its first scheduling point. */
@@ -1046,16 +1047,31 @@ static struct ks_thread *ks_frame_thread(void)
 	return NULL;
 }
 
-struct ks_frame ks_frame_push(const char *func)
+static struct ks_frame ks_frame_push_as(const char *func, bool kvm)
 {
 	struct ks_thread *t = ks_frame_thread();
 
 	if (t) {
-		if (t->nframes < KS_MAX_FRAMES)
+		if (t->nframes < KS_MAX_FRAMES) {
 			t->frames[t->nframes] = func;
+			if (kvm)
+				t->kvm_frames |= UINT32_C(1) << t->nframes;
+			else
+				t->kvm_frames &= ~(UINT32_C(1) << t->nframes);
+		}
 		t->nframes++;
 	}
 	return (struct ks_frame){ 0 };
+}
+
+struct ks_frame ks_frame_push(const char *func)
+{
+	return ks_frame_push_as(func, false);
+}
+
+struct ks_frame ks_frame_push_kvm(const char *func)
+{
+	return ks_frame_push_as(func, true);
 }
 
 void ks_frame_pop(struct ks_frame *f)
@@ -1063,8 +1079,30 @@ void ks_frame_pop(struct ks_frame *f)
 	struct ks_thread *t = ks_frame_thread();
 
 	(void)f;
-	if (t && t->nframes > 0)
+	if (t && t->nframes > 0) {
 		t->nframes--;
+		if (t->nframes < KS_MAX_FRAMES)
+			t->kvm_frames &= ~(UINT32_C(1) << t->nframes);
+	}
+}
+
+bool ks_frame_is_kvm(int depth)
+{
+	struct ks_thread *t = ks_frame_thread();
+
+	return t && depth >= 0 && depth < KS_MAX_FRAMES && (t->kvm_frames >> depth & 1);
+}
+
+int ks_frame_kvm_innermost(void)
+{
+	struct ks_thread *t = ks_frame_thread();
+	uint32_t live;
+
+	if (!t)
+		return -1;
+	live = t->nframes >= KS_MAX_FRAMES ? t->kvm_frames :
+	       t->kvm_frames & ((UINT32_C(1) << t->nframes) - 1);
+	return live ? 31 - __builtin_clz(live) : -1;
 }
 
 int ks_frame_depth(void)
@@ -1524,6 +1562,7 @@ void ks_direct_begin(void)
 	r->opts.loop_bound = 2;
 	r->opts.max_steps = UINT32_MAX;
 	ks_direct_main.nframes = 0;
+	ks_direct_main.kvm_frames = 0;
 	ks_direct_main.name = "main";
 	ks_run_reset(r);
 }

@@ -107,6 +107,7 @@ struct ks_thread {
 	ks_obj_t many[KS_MAX_MANY];
 	int nframes;
 	const char *frames[KS_MAX_FRAMES];
+	uint32_t kvm_frames;		/* which frames are KVM's (ks_frame_push_kvm()) */
 };
 
 /* A named object of the run: its name and, if it has one, where its value is. */

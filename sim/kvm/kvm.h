@@ -21,6 +21,16 @@
 #include "linux/mmu_notifier.h"
 #include "linux/spinlock.h"
 
+/*
+ * KVM's frames are marked as KVM's: the unprotected-page-access oracle asks
+ * whether a struct page was touched by KVM's own code or by the mm code KVM
+ * called (gup).
+ */
+#undef KS_FUNC
+#define KS_FUNC() \
+	struct ks_frame __ks_frame __attribute__((cleanup(ks_frame_pop), unused)) = \
+		ks_frame_push_kvm(__func__)
+
 typedef uint64_t kvm_pfn_t;
 typedef uint64_t gfn_t;
 typedef uint64_t gpa_t;
@@ -277,6 +287,8 @@ void kvm_oracle_invalidate_begin(unsigned long start, unsigned long end);
 void kvm_oracle_invalidate_end(unsigned long start, unsigned long end);
 /* An SPTE was installed, changed or cleared: the per-step oracles check again. */
 void kvm_oracle_spte_changed(void);
+void kvm_oracle_spte_zapped(struct kvm *kvm, kvm_pfn_t pfn, unsigned long npages);
+void kvm_oracle_retry_passed(struct kvm *kvm);
 void kvm_oracles_after_step(struct kvm *kvm);
 void kvm_oracles_finish(struct kvm *kvm);
 

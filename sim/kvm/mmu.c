@@ -202,8 +202,10 @@ struct kvm_spte kvm_spte_clear(struct kvm *kvm, struct kvm_spte *sptep, gfn_t gf
 	ks_sched_point(kvm_spte_obj(gfn, level), KS_WRITE);
 	old = *sptep;
 	sptep->present = false;
-	if (old.present)
+	if (old.present) {
 		kvm_present_del(kvm, gfn, level);
+		kvm_oracle_spte_zapped(kvm, old.pfn, KVM_PAGES_PER_HPAGE(level));
+	}
 	kvm_oracle_spte_changed();
 	ks_log("mmu_spte_clear_track_bits", kvm_spte_obj(gfn, level), KS_V_SPTE,
 	       kvm_spte_val(&old, level), 0);
@@ -692,6 +694,7 @@ int v4_19_tdp_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, uint32_t error_code,
 	spin_lock(&kvm->mmu_lock);
 	if (mmu_notifier_retry(kvm, mmu_seq))
 		goto out_unlock;
+	kvm_oracle_retry_passed(kvm);
 	if (!force_pt_level)
 		transparent_hugepage_adjust(vcpu, &gfn, &pfn, &level);
 	r = __direct_map(vcpu, (gpa_t)gfn << PAGE_SHIFT, write, map_writable,

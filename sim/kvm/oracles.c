@@ -8,6 +8,13 @@
  *                   PTE is.
  *  unbind-survivor  an SPTE to a device's pfn after that device's unbind
  *                   finished.
+ *  unprotected-page-access
+ *                   KVM's own code touches a ZONE_DEVICE struct page while
+ *                   its thread holds no reference on it and is not inside an
+ *                   mmu_lock section that began with an SPTE mapping it
+ *                   (Dan Williams' rule in the thread: pfn_to_page() of a
+ *                   device pfn only while pinned, or under mmu_lock with a
+ *                   live SPTE, which the unbind's zap must take first).
  *
  * The in-progress invalidations are recorded by KVM's own notifier callbacks
  * on entry to invalidate_range_start and after invalidate_range_end, which
@@ -23,6 +30,7 @@
 #define KVM_ORACLE_MAX_RANGES 16
 #define KVM_ORACLE_MAX_REPORTED 64
 #define KVM_ORACLE_MAX_DEVICES 4
+#define KVM_ORACLE_MAX_ZAPPED 16
 
 struct kvm_oracle_state {
 	int nranges;
@@ -34,6 +42,19 @@ struct kvm_oracle_state {
 	} reported[KVM_ORACLE_MAX_REPORTED];
 	int ndevices;
 	struct dev_dax *devices[KVM_ORACLE_MAX_DEVICES];
+	/*
+	 * SPTEs cleared in an mmu_lock section still open: the section began
+	 * with them present, so the A/D push after the clear is protected.
+	 */
+	int nzapped;
+	struct {
+		int tid;
+		unsigned long taken;	/* kvm->mmu_lock.taken of the section */
+		kvm_pfn_t pfn;
+		unsigned long npages;
+	} zapped[KVM_ORACLE_MAX_ZAPPED];
+	/* Per thread: 1 + kvm->mmu_lock.taken of the section in which its retry check passed. */
+	unsigned long retry_passed[KS_MAX_THREADS];
 	/* What the last check saw: only a change of SPTEs, ranges or the host mm needs another. */
 	bool dirty;
 	uint64_t mm_gen;
@@ -47,11 +68,13 @@ static void kvm_oracle_reset(void)
 }
 
 static void kvm_oracle_page_freed(unsigned long pfn, unsigned long nr);
+static void kvm_oracle_page_touched(struct page *page, const char *func);
 
 __attribute__((constructor)) static void kvm_oracle_register(void)
 {
 	ks_on_run_begin(kvm_oracle_reset);
 	ks_page_free_hook(kvm_oracle_page_freed);
+	ks_page_touch_hook(kvm_oracle_page_touched);
 }
 
 static struct kvm_oracle_state *kvm_oracle_state(void)
@@ -243,6 +266,120 @@ static void kvm_oracle_page_freed(unsigned long pfn, unsigned long nr)
 			     (unsigned long long)sptep->pfn);
 		return;
 	}
+}
+
+/* An SPTE for [@pfn, @pfn + @npages) was cleared by the current thread. */
+void kvm_oracle_spte_zapped(struct kvm *kvm, kvm_pfn_t pfn, unsigned long npages)
+{
+	struct kvm_oracle_state *s = kvm_oracle_state();
+	int tid = ks_tid(), i, slot = -1;
+
+	if (kvm->mmu_lock.owner != tid)
+		return;
+	for (i = 0; i < s->nzapped; i++)
+		if (s->zapped[i].tid == tid && s->zapped[i].taken != kvm->mmu_lock.taken)
+			slot = i;	/* a section of this thread that is over */
+	if (slot < 0) {
+		if (s->nzapped == KVM_ORACLE_MAX_ZAPPED) {
+			ks_violation("model-limit", KS_OBJ(KS_OBJ_PAGE, pfn),
+				     "more than %d SPTEs zapped in open mmu_lock sections",
+				     KVM_ORACLE_MAX_ZAPPED);
+			return;
+		}
+		slot = s->nzapped++;
+	}
+	s->zapped[slot].tid = tid;
+	s->zapped[slot].taken = kvm->mmu_lock.taken;
+	s->zapped[slot].pfn = pfn;
+	s->zapped[slot].npages = npages;
+}
+
+/*
+ * The current thread's fault passed mmu_notifier_retry() under mmu_lock: no
+ * invalidation can begin or end until it drops the lock, so what gup gave it
+ * stays mapped, referenced or not (v4.19 mmu.c tdp_page_fault(); the
+ * transparent_hugepage_adjust() that follows drops the tail's reference
+ * before kvm_get_pfn() of the head asks kvm_is_reserved_pfn()).
+ */
+void kvm_oracle_retry_passed(struct kvm *kvm)
+{
+	int tid = ks_tid();
+
+	if (tid >= 0 && kvm->mmu_lock.owner == tid)
+		kvm_oracle_state()->retry_passed[tid] = kvm->mmu_lock.taken + 1;
+}
+
+/*
+ * Whether the current thread's mmu_lock section covers @pfn: an SPTE maps
+ * it, or did when the section began, or the section began with a passed
+ * retry check.
+ */
+static bool kvm_oracle_lock_covers(struct kvm *kvm, const struct kvm_oracle_state *s,
+				   unsigned long pfn)
+{
+	int tid = ks_tid(), i;
+
+	if (kvm->mmu_lock.owner != tid)
+		return false;
+	if (s->retry_passed[tid] == kvm->mmu_lock.taken + 1)
+		return true;
+	for (i = 0; i < kvm->nr_present; i++) {
+		const struct kvm_spte_ref *ref = &kvm->present[i];
+		const struct kvm_spte *sptep = kvm_spte_at(ref->slot, ref->gfn, ref->level);
+
+		if (sptep->present && pfn >= sptep->pfn &&
+		    pfn < sptep->pfn + KVM_PAGES_PER_HPAGE(ref->level))
+			return true;
+	}
+	for (i = 0; i < s->nzapped; i++)
+		if (s->zapped[i].tid == tid && s->zapped[i].taken == kvm->mmu_lock.taken &&
+		    pfn >= s->zapped[i].pfn && pfn < s->zapped[i].pfn + s->zapped[i].npages)
+			return true;
+	return false;
+}
+
+/* Whether the current thread, or KVM on its behalf, holds a reference on @page. */
+static bool kvm_oracle_holds_ref(struct page *page)
+{
+	struct page *pages[2] = { page, page->head ? page->head : page };
+	const struct ks_ref *ref;
+	int tid = ks_tid(), i;
+
+	for (i = 0; i < 2; i++)
+		for (ref = pages[i]->refs; ref; ref = ref->next)
+			if ((ref->kind == KS_OWN_THREAD && ref->tid == tid) ||
+			    ref->kind == KS_OWN_KVM)
+				return true;
+	return false;
+}
+
+/*
+ * A touch of @page's fields.  Only KVM's own code is judged: the innermost
+ * KVM frame has no gup frame inside it (gup validates the pages it takes
+ * under its own protections).
+ */
+static void kvm_oracle_page_touched(struct page *page, const char *func)
+{
+	struct kvm *kvm = kvm_current;
+	struct kvm_oracle_state *s;
+	int k, i;
+
+	if (!kvm || page->zone != ZONE_DEVICE)
+		return;
+	k = ks_frame_kvm_innermost();
+	if (k < 0)
+		return;
+	for (i = k + 1; i < ks_frame_depth(); i++)
+		if (ks_frame_is_gup(ks_frame_name(i)))
+			return;
+	s = kvm_oracle_state();
+	if (kvm_oracle_holds_ref(page) || kvm_oracle_lock_covers(kvm, s, page->pfn))
+		return;
+	if (!kvm_oracle_first(s, "unprotected-page-access", KS_OBJ(KS_OBJ_PAGE, page->pfn)))
+		return;
+	ks_violation("unprotected-page-access", KS_OBJ(KS_OBJ_PAGE, page->pfn),
+		     "%s (in %s) by %s touches device page 0x%lx with no reference on it and no mmu_lock section over an SPTE mapping it",
+		     func, ks_frame_name(k), ks_thread_name(ks_tid()), page->pfn);
 }
 
 void kvm_oracles_after_step(struct kvm *kvm)

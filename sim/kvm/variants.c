@@ -308,6 +308,7 @@ uint64_t ks_variant_fingerprint(const struct ks_variant *v)
 static const struct ks_oracle_desc kvm_oracles[] = {
 	{ "refcount", "refcount underflow/overflow, get_page on a free page, any operation on a free struct page" },
 	{ "memmap-uaf", "a touch of a struct page whose memmap section was removed" },
+	{ "unprotected-page-access", "KVM touches a device struct page holding no reference and no mmu_lock over an SPTE mapping it" },
 	{ "pt-uaf", "a lockless page-table walk reading a page-table page that was freed" },
 	{ "stale-spte", "an SPTE that does not map the host pfn at its hva (or is writable over a read-only PTE) while no invalidation covers it" },
 	{ "unbind-survivor", "an SPTE or a KVM reference to a device's pfn after its unbind finished" },

@@ -22,6 +22,7 @@ int ks_lock_tid(void);
 typedef struct spinlock {
 	int owner;		/* tid, or -1 when free */
 	ks_obj_t obj;
+	unsigned long taken;	/* acquisitions so far: tells one critical section from the next */
 } spinlock_t;
 
 typedef struct rwlock {
