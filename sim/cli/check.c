@@ -3,6 +3,7 @@
  * `kvmsim check`: every chosen scenario against every chosen variant, the
  * verdicts compared with the scenarios' expectations.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -77,9 +78,13 @@ static int parse_num(const char *opt, const char *s, uint64_t max, uint64_t *out
 	char *end;
 	unsigned long long v;
 
+	/* decimal, or hexadecimal after 0x: no sign, no blank, no octal */
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+
 	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (!*s || *end || errno || *s == '-' || v > max) {
+	v = strtoull(hex ? s + 2 : s, &end, hex ? 16 : 10);
+	if (!isxdigit((unsigned char)s[hex ? 2 : 0]) || (!hex && !isdigit((unsigned char)*s)) ||
+	    *end || errno || v > max) {
 		cli_error("%s: '%s' is not a number from 0 to %llu", opt, s,
 			  (unsigned long long)max);
 		return -1;
@@ -247,7 +252,7 @@ static int parse_options(int argc, char **argv, struct check_cfg *cfg)
 			char *end;
 			double t = strtod(optarg, &end);
 
-			if (!*optarg || *end || !(t > 0) || t > 1e9) {
+			if (!isdigit((unsigned char)*optarg) || *end || !(t > 0) || t > 1e9) {
 				cli_error("--time: '%s' is not a positive number of seconds", optarg);
 				return -1;
 			}

@@ -80,7 +80,7 @@ void scn_fail(struct scn_parser *p, unsigned int col, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	n = snprintf(p->err, p->errlen, "%s:%u:%u: ", p->path, p->line, col ? col : 1);
+	n = snprintf(p->err, p->errlen, "%s:%u:%u: ", p->path, p->line ? p->line : 1, col ? col : 1);
 	if (n >= 0 && (size_t)n < p->errlen) {
 		va_start(ap, fmt);
 		vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
@@ -1051,6 +1051,8 @@ static int parse(const char *text, const char *path, struct ks_scenario **out,
 	while (next_line(&p, &l))
 		if (l.n)
 			parse_top(&p, &l);
+	if (!s->nthreads)
+		scn_fail(&p, 1, "no 'thread NAME' ... 'end' block: a scenario runs at least one thread");
 	*out = s;
 out:
 	for (i = 0; i < p.nnames; i++)
@@ -1110,17 +1112,24 @@ int ks_scenario_load(const char *path, struct ks_scenario **out, char *err,
 	fclose(f);
 	text = text ? text : xrealloc(NULL, 1);
 	text[len] = '\0';
+	/* a NUL, or a carriage return that does not end a CRLF line (old Mac line endings) */
 	nul = memchr(text, '\0', len);
-	if (nul) {
+	for (n = 0; n < (nul ? (size_t)(nul - text) : len); n++)
+		if (text[n] == '\r' && text[n + 1] != '\n')
+			break;
+	if (nul || n < len) {
+		const char *bad = n < len && (!nul || text + n < nul) ? text + n : nul;
 		unsigned int line = 1, col = 1;
 		const char *c;
 
-		for (c = text; c < nul; c++, col++)
+		for (c = text; c < bad; c++, col++)
 			if (*c == '\n') {
 				line++;
 				col = 0;
 			}
-		snprintf(err, errlen, "%s:%u:%u: NUL byte: not a text file", path, line, col);
+		snprintf(err, errlen, "%s:%u:%u: %s", path, line, col,
+			 *bad ? "a carriage return that does not end a line (CR line endings?): lines end in LF or CRLF" :
+				"NUL byte: not a text file");
 		free(text);
 		return -1;
 	}

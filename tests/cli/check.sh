@@ -154,4 +154,10 @@ expect_line out "D1 on v5.4-rc7: verdict hang, bounded by the retry-loop bound (
 expect_line out "D1 on v5.4 is a complete search with verdict ok" \
 	'"variant": "v5.4", "era": "mm-5.2", "era_shipped": true, "strategy": "dpor", "verdict": [], "expected": [], "match": true, "complete": true'
 
+# numbers are decimal (or 0x hex): 010 is ten runs, not eight
+"$KVMSIM" check -s d1-devdax-unbind-hang -v v5.4 --runs 010 --allow-bounded --json >out 2>err
+expect_line out "--runs 010 is ten runs" '"runs": 10,'
+"$KVMSIM" check -s d1-devdax-unbind-hang -v v5.4 --runs 0x10 --allow-bounded --json >out 2>err
+expect_line out "--runs 0x10 is sixteen runs" '"runs": 16,'
+
 done_testing

@@ -59,6 +59,10 @@ expect_error "a PCT depth of 0" "--depth: must be 1 or more" "$KVMSIM" check --s
 expect_error "an unknown strategy" "did you mean 'dpor'?" "$KVMSIM" check --strategy dpr
 expect_error "--html is not implemented yet" "not implemented yet" "$KVMSIM" check --html x.html
 expect_error "a bad number" "--loop-bound: 'x' is not a number" "$KVMSIM" check --loop-bound x
+expect_error "a blank before a number" "--runs: ' -1' is not a number" "$KVMSIM" check --runs " -1"
+expect_error "a sign before a number" "--runs: '+5' is not a number" "$KVMSIM" check --runs +5
+expect_error "a bare 0x" "--runs: '0x' is not a number" "$KVMSIM" check --runs 0x
+expect_error "a blank before seconds" "--time: ' 1' is not a positive number" "$KVMSIM" check --time " 1"
 expect_error "--bound without bounded" "--bound applies to --strategy bounded" \
 	"$KVMSIM" check --bound 2
 expect_error "an unknown scenario" \
@@ -67,6 +71,12 @@ expect_error "an unknown scenario" \
 expect_error "a missing scenario file" "nope.scn: No such file or directory" \
 	"$KVMSIM" check -s ./nope.scn
 expect_error "a stray argument" "unexpected argument 'd1'" "$KVMSIM" check d1
+printf 'ram pfn=0x1000 pages=4\rthread a\r\tteardown\rend\r' >cr.scn
+expect_error "CR line endings" "cr.scn:1:23: a carriage return that does not end a line" \
+	"$KVMSIM" check -s ./cr.scn
+printf '# nothing but a comment\n' >empty.scn
+expect_error "a scenario without threads" "empty.scn:1:1: no 'thread NAME' ... 'end' block" \
+	"$KVMSIM" check -s ./empty.scn
 # --load validates what an object registers (issue 12): no NULL function, no era out of range.
 cat >bad-variant.c <<'C'
 #include <kvmsim/variant.h>

@@ -394,6 +394,10 @@ static const struct {
 	{ "fault gfn=0 read\n",
 	  "t.scn:1:1: 'fault' is an operation: it belongs in a 'thread NAME' ... 'end' block" },
 	{ "end\n", "t.scn:1:1: 'end' without 'thread' or 'repeat'" },
+	{ "", "t.scn:1:1: no 'thread NAME' ... 'end' block: a scenario runs at least one thread" },
+	{ "# a comment\n\n", "t.scn:2:1: no 'thread NAME' ... 'end' block: a scenario runs at least one thread" },
+	{ "ram pfn=0x1000 pages=4\nexpect v5.4 ok\n",
+	  "t.scn:2:1: no 'thread NAME' ... 'end' block: a scenario runs at least one thread" },
 	{ "pmem p pfn=0x80000 pages=1024\nfile f pmem=p pages=512 extent=1G\n",
 	  "t.scn:2:32: extent must be 4K or 2M, not '1G'" },
 	{ "devdax d pfn=0x80000 pages=1024 align=3M\n", "t.scn:1:39: align must be 4K, 2M or 1G, not '3M'" },
@@ -489,16 +493,16 @@ START_TEST(test_check_names)
 	struct ks_scenario *s;
 	char err[512];
 
-	s = parse_ok("expect v5.4 hang note(missed-huge)\nexpect v4.19 ok\n");
+	s = parse_ok("expect v5.4 hang note(missed-huge)\nexpect v4.19 ok\nthread t\n\tteardown\nend\n");
 	ck_assert_int_eq(ks_scenario_check_names(s, variants, 3, kinds, 3, err, sizeof(err)), 0);
 	ks_scenario_free(s);
 
-	s = parse_ok("\nexpect v5.44 hang\n");
+	s = parse_ok("\nexpect v5.44 hang\nthread t\n\tteardown\nend\n");
 	ck_assert_int_eq(ks_scenario_check_names(s, variants, 3, kinds, 3, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "t.scn:2:8: unknown variant 'v5.44'; did you mean 'v5.4'?");
 	ks_scenario_free(s);
 
-	s = parse_ok("expect v5.4 refcount hnag\n");
+	s = parse_ok("expect v5.4 refcount hnag\nthread t\n\tteardown\nend\n");
 	ck_assert_int_eq(ks_scenario_check_names(s, variants, 3, kinds, 3, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "t.scn:1:22: unknown finding kind 'hnag'; did you mean 'hang'?");
 	ks_scenario_free(s);
