@@ -118,6 +118,11 @@ struct ks_search_opts {
 	 * 1: the whole search.
 	 */
 	unsigned shard, nshards;
+	/*
+	 * Shards with invisible steps first make the same probe, an unsharded
+	 * search of this many runs (0: 1000), and then hide what it learned.
+	 */
+	unsigned shard_probe_runs;
 	/* Keep the distinct class hashes in the result, for a merge. */
 	bool keep_classes;
 	/* Called at the end of every run (may be NULL). */

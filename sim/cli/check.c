@@ -529,8 +529,34 @@ static bool run_probe(struct cli_cell *cell, const struct ks_era *era_arg,
  * writes its result as JSON to a temporary file; the results are merged
  * as `kvmsim merge` merges them.  Traces are made here, after the merge.
  */
+static int run_shards(const struct check_cfg *cfg, struct cli_cell *cell,
+		      const struct ks_era *era_arg, const struct ks_search_opts *base);
+
+/*
+ * --jobs N: the search of @cell as N shards.  Shards hide steps with what a
+ * common probe learned; if a shard learned more later, its split is not the
+ * others' and the merge is bounded by "invisible": the shards are searched
+ * again, hiding nothing.
+ */
 static int run_jobs(const struct check_cfg *cfg, struct cli_cell *cell,
 		    const struct ks_era *era_arg, const struct ks_search_opts *base)
+{
+	struct ks_search_opts plain = *base;
+	int ret;
+
+	if (run_probe(cell, era_arg, base))
+		return 0;
+	ret = run_shards(cfg, cell, era_arg, base);
+	if (ret || !cell->res.bounded_by || strcmp(cell->res.bounded_by, "invisible"))
+		return ret;
+	ks_search_result_free(&cell->res);
+	memset(&cell->res, 0, sizeof(cell->res));
+	plain.no_invisible = true;
+	return run_shards(cfg, cell, era_arg, &plain);
+}
+
+static int run_shards(const struct check_cfg *cfg, struct cli_cell *cell,
+		      const struct ks_era *era_arg, const struct ks_search_opts *base)
 {
 	unsigned n = cfg->jobs, i;
 	FILE **out = calloc(n, sizeof(*out));
@@ -539,11 +565,6 @@ static int run_jobs(const struct check_cfg *cfg, struct cli_cell *cell,
 
 	if (!out || !pid)
 		ks_out_of_memory();
-	if (run_probe(cell, era_arg, base)) {
-		free(out);
-		free(pid);
-		return 0;
-	}
 	fflush(stdout);
 	fflush(stderr);
 	for (i = 0; i < n && !ret; i++) {

@@ -35,7 +35,7 @@ static const char *intern_bound(const char *name)
 {
 	static const char *const bounds[] = {
 		"runs", "time", "budget", "stop-on-first", "steps", "loop", "nondeterminism",
-		"preemptions", "lock-sections", "interrupted",
+		"preemptions", "lock-sections", "interrupted", "invisible",
 	};
 	size_t i;
 

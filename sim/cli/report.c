@@ -61,6 +61,8 @@ static void bound_text(const struct cli_cell *c, char *buf, size_t len)
 		snprintf(buf, len, "--strategy portfolio (DPOR did not finish in half the budget; then samples)");
 	else if (!strcmp(b, "interrupted"))
 		snprintf(buf, len, "an interrupt (SIGINT or SIGTERM)");
+	else if (!strcmp(b, "invisible"))
+		snprintf(buf, len, "invisible steps learned after the shards' probe (--no-invisible searches without)");
 	else if (!strcmp(b, "lock-sections"))
 		snprintf(buf, len, "--lock-sections (a reduction not yet shown sound)");
 	else

@@ -519,6 +519,18 @@ void ks_invis_free(struct ks_invis *iv)
 	memset(iv, 0, sizeof(*iv));
 }
 
+/* An access taken invisibly conflicts with another thread's, on @obj. */
+static void ks_invis_wrong(struct ks_invis *iv, ks_obj_t obj)
+{
+	if (iv->restart || iv->violated)
+		return;
+	if (iv->frozen)
+		iv->violated = true;
+	else
+		iv->restart = true;
+	iv->culprit = obj;
+}
+
 /* Thread @tid declares an access of kind @kind (enum ks_kind) to @obj. */
 static void ks_invis_claim(struct ks_invis *iv, int tid, ks_obj_t obj, enum ks_kind kind)
 {
@@ -539,10 +551,8 @@ static void ks_invis_claim(struct ks_invis *iv, int tid, ks_obj_t obj, enum ks_k
 		return;
 	e->by[kind] |= me;
 	for (k = 0; k < 4; k++)
-		if ((e->hid[k] & ~me) && ks_kind_conflict(kind, (enum ks_kind)k) && !iv->restart) {
-			iv->restart = true;
-			iv->culprit = obj;
-		}
+		if ((e->hid[k] & ~me) && ks_kind_conflict(kind, (enum ks_kind)k))
+			ks_invis_wrong(iv, obj);
 }
 
 /*
@@ -560,10 +570,8 @@ static void ks_invis_await(struct ks_invis *iv, int tid, const struct ks_thread 
 	if (!t->await_any || (iv->any_reader & me))
 		return;
 	iv->any_reader |= me;
-	if ((iv->hid_writers & ~me) && !iv->restart) {
-		iv->restart = true;
-		iv->culprit = t->wake[0];
-	}
+	if (iv->hid_writers & ~me)
+		ks_invis_wrong(iv, t->wake[0]);
 }
 
 /* Whether no other thread has declared an access to @e that conflicts with @kind. */

@@ -143,6 +143,12 @@ struct ks_invis {
 	struct ks_invis_ent *ents;
 	uint32_t mask, n;
 	bool restart;		/* an access taken invisibly turned out to conflict */
+	/*
+	 * A shard's knowledge is frozen after the probe all shards make alike
+	 * (search.c): a conflict with a hidden access then marks the search
+	 * violated instead of restarting it, which would split it otherwise.
+	 */
+	bool frozen, violated;
 	uint16_t any_reader;	/* threads whose await any write wakes (overflow) */
 	uint16_t hid_writers;	/* threads that took a write invisibly */
 	ks_obj_t culprit;	/* the first such object */

@@ -974,6 +974,55 @@ static int ks_search_in(const struct ks_program *prog, const struct ks_search_op
 	return rc;
 }
 
+/*
+ * A shard with invisible steps.  Shards enumerate the same prefixes only if
+ * they hide the same steps, so none may learn on its own: every shard first
+ * makes the same probe, the unsharded search up to KS_SHARD_PROBE_RUNS runs
+ * (restarts and all), and then searches its part with what the probe
+ * learned, frozen.  A conflict with a hidden access found after that cannot
+ * restart one shard alone: the shard is then bounded by "invisible", and so
+ * is the merge (`--jobs` then searches again without invisible steps).
+ */
+#define KS_SHARD_PROBE_RUNS 1000
+
+static int ks_search_shard_invisible(const struct ks_program *prog,
+				     const struct ks_search_opts *opts,
+				     struct ks_search_result *res, struct ks_invis *iv)
+{
+	struct ks_search_opts o = *opts;
+	struct ks_search_result probe;
+	uint64_t probe_runs;
+	unsigned restarts;
+	int rc;
+
+	o.shard = o.nshards = 0;
+	o.max_runs = opts->shard_probe_runs ? opts->shard_probe_runs : KS_SHARD_PROBE_RUNS;
+	o.max_seconds = 0;
+	o.stop_on_first = o.shrink = o.keep_classes = false;
+	o.on_run = NULL;
+	if ((rc = ks_search_in(prog, &o, &probe, iv)))
+		return rc;
+	probe_runs = probe.runs + probe.restart_runs;
+	restarts = probe.restarts;
+	ks_search_result_free(&probe);
+	iv->frozen = true;
+	rc = ks_search_in(prog, opts, res, iv);
+	if (rc)
+		return rc;
+	res->restarts += restarts;
+	res->restart_runs += probe_runs;
+	if (iv->violated) {
+		char what[96];
+
+		ks_obj_format(iv->culprit, what, sizeof(what));
+		res->complete = false;
+		res->bounded_by = "invisible";
+		ks_search_note_res(res, "invisible steps: an access to %s conflicts with one hidden after the shards' probe of %u runs; search again with --no-invisible",
+				   what, (unsigned)o.max_runs);
+	}
+	return 0;
+}
+
 int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
 	      struct ks_search_result *res)
 {
@@ -982,14 +1031,13 @@ int ks_search(const struct ks_program *prog, const struct ks_search_opts *opts,
 
 	if (opts->strategy == KS_STRAT_PORTFOLIO && opts->nshards <= 1)
 		return ks_search_portfolio(prog, opts, res);
-	/*
-	 * Shards enumerate the same prefixes only if they hide the same steps,
-	 * and each learns from its own runs: a sharded search hides none.  Nor
-	 * does plain DFS, the reference every reduction is tested against.
-	 */
-	if (opts->no_invisible || opts->nshards > 1 || opts->strategy == KS_STRAT_DFS)
+	/* plain DFS, the reference every reduction is tested against, hides nothing */
+	if (opts->no_invisible || opts->strategy == KS_STRAT_DFS)
 		return ks_search_in(prog, opts, res, NULL);
-	rc = ks_search_in(prog, opts, res, &iv);
+	if (opts->nshards > 1)
+		rc = ks_search_shard_invisible(prog, opts, res, &iv);
+	else
+		rc = ks_search_in(prog, opts, res, &iv);
 	ks_invis_free(&iv);
 	return rc;
 }

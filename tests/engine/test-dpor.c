@@ -352,7 +352,8 @@ static void shards_agree(int seed, enum ks_strategy strat)
 
 	synth_random(&rp, (uint64_t)seed, program_ops(seed, strat == KS_STRAT_DFS));
 	p = synth_program(&rp);
-	explore(&p, strat, loop_bound, 0, &whole);	/* shards hide no steps */
+	/* shards hide the steps the whole search does (DFS: none) */
+	explore(&p, strat, loop_bound, strat == KS_STRAT_DFS ? 0 : EX_INVISIBLE, &whole);
 	if (!whole.res.complete)
 		goto out;		/* a DFS past its run budget */
 	for (w = 0; w < sizeof(ways) / sizeof(ways[0]); w++) {
@@ -416,6 +417,74 @@ START_TEST(test_dfs_shards_agree)
 }
 END_TEST
 
+/*
+ * Shards whose common probe is one run learn too little: a shard that meets
+ * a conflict with a step it hid must say so (bounded by "invisible"), and
+ * when none does, the four shards together are the whole search: the same
+ * final states, violations and number of classes.  Over the first 100
+ * programs both happen.
+ */
+START_TEST(test_shards_short_probe)
+{
+	unsigned flagged = 0, agreed = 0;
+	int seed;
+
+	for (seed = 0; seed < 100; seed++) {
+		struct synth_rprog rp;
+		struct ks_program p;
+		struct outcome whole, all = { 0 };
+		bool violated = false;
+		unsigned loop_bound = 1 + (unsigned)seed % 3, i;
+		size_t k;
+
+		synth_random(&rp, (uint64_t)seed, program_ops(seed, false));
+		p = synth_program(&rp);
+		explore(&p, KS_STRAT_DPOR, loop_bound, EX_INVISIBLE, &whole);
+		for (i = 0; i < 4; i++) {
+			struct ks_search_opts opts = {
+				.strategy = KS_STRAT_DPOR, .loop_bound = loop_bound,
+				.max_runs = 500000, .shard = i, .nshards = 4,
+				.shard_probe_runs = 1, .keep_classes = true,
+				.on_run = observe, .on_run_ctx = &all,
+			};
+			struct ks_search_result res;
+
+			ck_assert_int_eq(ks_search(&p, &opts, &res), 0);
+			if (!res.complete) {
+				ck_assert_str_eq(res.bounded_by, "invisible");
+				ck_assert_uint_eq(res.nnotes, 1);
+				violated = true;
+			}
+			for (k = 0; k < res.nfindings; k++)
+				set_add(&all.findings, hash_str(res.findings[k].oracle) * 31 +
+						       hash_str(res.findings[k].message));
+			ks_search_result_free(&res);
+		}
+		set_finish(&all.states);
+		set_finish(&all.classes);
+		set_finish(&all.findings);
+		if (violated) {
+			flagged++;
+		} else {
+			agreed++;
+			ck_assert_msg(all.states.n == whole.states.n &&
+				      set_within(&all.states, &whole.states),
+				      "seed %d: final states %zu, whole %zu", seed, all.states.n,
+				      whole.states.n);
+			ck_assert_msg(all.findings.n == whole.findings.n &&
+				      set_within(&all.findings, &whole.findings),
+				      "seed %d: violations", seed);
+			ck_assert_msg(all.classes.n == whole.res.classes,
+				      "seed %d: classes %zu, whole %llu", seed, all.classes.n,
+				      (unsigned long long)whole.res.classes);
+		}
+		outcome_free(&all);
+		outcome_free(&whole);
+	}
+	ck_assert_msg(flagged > 0 && agreed > 0, "%u flagged, %u agreed", flagged, agreed);
+}
+END_TEST
+
 static Suite *dpor_suite(void)
 {
 	Suite *s = suite_create("engine-dpor");
@@ -428,6 +497,7 @@ static Suite *dpor_suite(void)
 	tcase_add_test(tc, test_dpor_redundancy);
 	tcase_add_loop_test(tc, test_dpor_shards_agree, 0, nprograms() / 2);
 	tcase_add_loop_test(tc, test_dfs_shards_agree, 0, nprograms() / 10);
+	tcase_add_test(tc, test_shards_short_probe);
 	suite_add_tcase(s, tc);
 	return s;
 }
