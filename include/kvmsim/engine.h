@@ -123,6 +123,11 @@ struct ks_search_opts {
 	 * search of this many runs (0: 1000), and then hide what it learned.
 	 */
 	unsigned shard_probe_runs;
+	/*
+	 * Parts per shard a split aims for: schedule prefixes (DFS) or dealt
+	 * backtrack points (DPOR); 0: 16.
+	 */
+	unsigned shard_spread;
 	/* Keep the distinct class hashes in the result, for a merge. */
 	bool keep_classes;
 	/* Called at the end of every run (may be NULL). */

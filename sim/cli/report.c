@@ -69,6 +69,14 @@ static void bound_text(const struct cli_cell *c, char *buf, size_t len)
 		snprintf(buf, len, "%s", b);
 }
 
+/* How @c's shards split it, when no prefix line says: a sample's runs, or not at all. */
+static const char *split_how(const struct cli_cell *c, const char *sample, const char *whole)
+{
+	if (c->res.prefix_depth)
+		return "";
+	return !strcmp(c->strategy, "pct") || !strcmp(c->strategy, "random") ? sample : whole;
+}
+
 void cli_verdict_text(const char *const *v, size_t n, char *buf, size_t len)
 {
 	size_t i, o = 0;
@@ -207,15 +215,20 @@ static void print_stats(FILE *f, const struct cli_report *rep)
 				c->res.restarts == 1 ? "" : "s", (unsigned long long)c->res.restart_runs);
 		if (c->res.nshards > 1 && c->res.merged)
 			fprintf(f, "  merged from %u of %u shards%s\n", c->res.merged, c->res.nshards,
-				c->res.prefix_depth ? "" : " (runs split by number)");
+				split_how(c, " (runs split by number)", " (each made it whole: it ended before the deal)"));
 		else if (c->res.nshards > 1)
 			fprintf(f, "  shard %u/%u%s\n", c->res.shard, c->res.nshards,
-				c->res.prefix_depth ? "" : ": every n-th run of the sample");
-		if (c->res.prefix_depth)
+				split_how(c, ": every n-th run of the sample", ": made whole (it ended before the deal)"));
+		if (c->res.prefix_depth && !strcmp(c->strategy, "dfs"))
 			fprintf(f, "  %llu of %llu schedule prefixes (the first %u branching nodes), %llu partial runs to enumerate them\n",
 				(unsigned long long)c->res.prefixes_owned,
 				(unsigned long long)c->res.prefixes, c->res.prefix_depth,
 				(unsigned long long)c->res.prefix_runs);
+		else if (c->res.prefix_depth)
+			fprintf(f, "  %llu of %llu backtrack points, dealt after the %llu runs every shard makes alike (down to node %u)\n",
+				(unsigned long long)c->res.prefixes_owned,
+				(unsigned long long)c->res.prefixes,
+				(unsigned long long)c->res.prefix_runs, c->res.prefix_depth);
 		for (k = 0; k < c->res.nnotes; k++)
 			fprintf(f, "  note: %s\n", c->res.notes[k]);
 		if (c->res.pct_depth)

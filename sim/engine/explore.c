@@ -41,11 +41,20 @@ static bool ks_explore_pick(struct ks_search *s,
 	}
 	for (i = s->depth; i-- > t->floor;) {
 		cand = t->backtrack[i] & ~t->done[i] & ~t->sleep[i];
+		if (t->foreign)
+			cand &= ~t->foreign[i];
 		while (cand) {
 			int tid = __builtin_ctz(cand);
 
 			cand &= cand - 1;
 			t->done[i] |= KS_BIT(tid);
+			/*
+			 * Another shard's threads below this one count as
+			 * explored before it, as one search would have:
+			 * never the other way round (shard.c, dealing).
+			 */
+			if (t->foreign)
+				t->done[i] |= t->foreign[i] & (KS_BIT(tid) - 1);
 			if (skip && skip(s, i, tid))
 				continue;
 			s->dec[i] = (uint8_t)tid;

@@ -108,6 +108,10 @@ void ks_search_reserve(struct ks_search *s, uint32_t d)
 	s->tree.backtrack = ks_xrealloc(s->tree.backtrack, cap * sizeof(*s->tree.backtrack));
 	s->tree.done = ks_xrealloc(s->tree.done, cap * sizeof(*s->tree.done));
 	s->tree.elig = ks_xrealloc(s->tree.elig, cap * sizeof(*s->tree.elig));
+	if (s->tree.foreign) {
+		s->tree.foreign = ks_xrealloc(s->tree.foreign, cap * sizeof(*s->tree.foreign));
+		memset(s->tree.foreign + s->cap, 0, (cap - s->cap) * sizeof(*s->tree.foreign));
+	}
 	if (!s->cap)
 		s->preempt[0] = 0;
 	s->cap = cap;
@@ -717,6 +721,7 @@ static void ks_search_free(struct ks_search *s)
 	free(s->tree.backtrack);
 	free(s->tree.done);
 	free(s->tree.elig);
+	free(s->tree.foreign);
 	free(s->tree.cand);
 	free(s->tree.mark);
 	free(s->tree.weak);
@@ -738,7 +743,10 @@ static int ks_search_shard(struct ks_search *s, struct ks_search_result *res)
 	}
 	res->shard = (unsigned)i;
 	res->nshards = (unsigned)n;
-	if (s->ops == &ks_dfs_ops || s->ops == &ks_dpor_ops) {
+	if (s->ops == &ks_dpor_ops) {
+		s->shard.base = s->ops;
+		s->ops = &ks_deal_ops;
+	} else if (s->ops == &ks_dfs_ops) {
 		s->shard.base = s->ops;
 		s->ops = &ks_shard_ops;
 	} else if (s->ops->exhaustive) {

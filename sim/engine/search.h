@@ -157,7 +157,7 @@ struct ks_strategy_ops {
 };
 
 extern const struct ks_strategy_ops ks_dfs_ops, ks_dpor_ops, ks_bounded_ops, ks_random_ops,
-	ks_pct_ops, ks_shard_ops;
+	ks_pct_ops, ks_shard_ops, ks_deal_ops;
 
 /* Runs of a random or PCT search given neither --runs nor --time. */
 #define KS_SAMPLE_RUNS 1000
@@ -197,6 +197,11 @@ struct ks_tree {
 	 */
 	uint32_t floor;
 	uint32_t *elig;
+	/*
+	 * A dealt shard (shard.c): the backtrack threads of each node that
+	 * another shard explores; NULL unless dealt.
+	 */
+	uint32_t *foreign;
 	/* dpor.c's scratch: race candidates, and a mark per event to dedupe them. */
 	uint32_t *cand;
 	uint32_t ncand, cand_cap;
@@ -215,6 +220,7 @@ struct ks_shard {
 	bool walked;		/* the enumeration has started */
 	bool walked_once;	/* the tracker holds a walk's or a run's events */
 	bool below;		/* exploring below an owned prefix */
+	bool dealt;		/* DPOR: the pending backtrack points were dealt */
 };
 
 struct ks_search {

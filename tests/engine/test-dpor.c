@@ -364,6 +364,8 @@ static void shards_agree(int seed, enum ks_strategy strat)
 			struct ks_search_opts opts = {
 				.strategy = strat, .loop_bound = loop_bound, .max_runs = 500000,
 				.shard = i, .nshards = ways[w], .keep_classes = true,
+				/* DPOR deals its backtrack points as soon as it has one a shard */
+				.shard_spread = 1,
 				.on_run = observe, .on_run_ctx = &all,
 			};
 			size_t k;
