@@ -5,7 +5,9 @@
 # whole search's when the split is right), and the speed-up.  Never passes
 # or fails on time.
 #
-#   bench/shards.sh [-s SCN] [-v VARIANT] [-j "2 4"]     (make bench-shards)
+#   bench/shards.sh [-s SCN] [-v VARIANT] [-j "2 4"] [-x "CHECK OPTS"]   (make bench-shards)
+#
+# -x passes options to every search alike (e.g. -x --no-invisible).
 #
 # The default scenario is two vCPUs write-faulting one populated device-dax
 # 2M page while it is unbound, on rfc-2018 (complete in about half a minute:
@@ -15,12 +17,14 @@ set -u
 scn=
 variant=rfc-2018
 jobs="2 4"
-while getopts s:v:j: o; do
+extra=
+while getopts s:v:j:x: o; do
 	case $o in
 	s) scn=$OPTARG ;;
 	v) variant=$OPTARG ;;
 	j) jobs=$OPTARG ;;
-	*) echo "usage: $0 [-s SCN] [-v VARIANT] [-j \"N ...\"]" >&2; exit 2 ;;
+	x) extra=$OPTARG ;;
+	*) echo "usage: $0 [-s SCN] [-v VARIANT] [-j \"N ...\"] [-x \"OPTS\"]" >&2; exit 2 ;;
 	esac
 done
 here=$(cd "$(dirname "$0")" && pwd)
@@ -54,7 +58,8 @@ run() {
 	name=$1
 	shift
 	t0=$(now)
-	"$kvmsim" check -s "$scn" -v "$variant" --allow-bounded --json "$@" >"$tmp/out.json" 2>"$tmp/err"
+	# shellcheck disable=SC2086
+	"$kvmsim" check -s "$scn" -v "$variant" --allow-bounded --json $extra "$@" >"$tmp/out.json" 2>"$tmp/err"
 	t1=$(now)
 	python3 - "$tmp/out.json" "$name" "$t0" "$t1" <<'PY'
 import json, sys
@@ -66,7 +71,7 @@ PY
 }
 
 cores=$(nproc 2>/dev/null || echo "?")
-echo "kvmsim sharded search: $(basename "$scn") on $variant, $(date -u +%Y-%m-%d), $cores cores"
+echo "kvmsim sharded search: $(basename "$scn") on $variant${extra:+ ($extra)}, $(date -u +%Y-%m-%d), $cores cores"
 echo
 printf '%-10s %10s %10s %10s %-18s %-10s %s\n' search seconds runs classes digest result speed-up
 whole=$(run whole)
