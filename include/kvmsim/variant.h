@@ -17,7 +17,6 @@
 #include <kvmsim/engine.h>
 #include <kvmsim/world.h>
 
-struct kvm_variant_ops;		/* the lifted functions: sim/kvm/kvm.h */
 
 struct ks_variant {
 	const char *name;		/* "v5.4-rc7" */
@@ -27,7 +26,11 @@ struct ks_variant {
 	bool mutant;
 	const char *catches;		/* mutants: the oracle that must catch it */
 	enum ks_era_id default_era;
-	const struct kvm_variant_ops *ops;
+	/*
+	 * The lifted functions: the generation's ops table (sim/kvm/kvm.h:
+	 * struct kvm_variant_ops for 4.19-5.x, struct kvm6_variant_ops for 6.x).
+	 */
+	const void *ops;
 	const void *def;		/* the registry's: its declaration, if any */
 };
 

@@ -43,19 +43,6 @@ static const char *const kind_names[KIND_NR] = {
 	[KIND_PFNMAP] = "PFNMAP, no page",
 };
 
-enum kvm_decision {
-	DEC_RESERVED,
-	DEC_ZONE_DEVICE,
-	DEC_RELEASE_PUTS,
-	DEC_GET_TAKES,
-	DEC_SET_DIRTY,
-	DEC_SET_ACCESSED,
-	DEC_THP_ADJUST,
-	DEC_FAULT_HUGE,
-	DEC_WARN,
-	DEC_NR
-};
-
 static const char *const decision_names[DEC_NR] = {
 	[DEC_RESERVED] = "kvm_is_reserved_pfn",
 	[DEC_ZONE_DEVICE] = "kvm_is_zone_device_pfn",
@@ -109,11 +96,16 @@ struct kvm_diff_world {
 
 static void kvm_diff_slot(struct kvm *kvm, int id, unsigned long hva, unsigned long size)
 {
-	kvm_set_memory_region(kvm, id, hva >> PAGE_SHIFT, size >> PAGE_SHIFT, hva, 0);
+	kvm->gen->set_memory_region(kvm, id, hva >> PAGE_SHIFT, size >> PAGE_SHIFT, hva, 0);
 }
 
-/* Build the world and take KVM's reference on the pfn of @kind; the world in @w. */
-static void kvm_diff_world(enum kvm_page_kind kind, struct kvm_diff_world *w)
+/*
+ * Build the world and, for the 4.19-5.x generation, take KVM's reference on
+ * the pfn of @kind (a 6.x generation's decide() takes its own); the world in
+ * @w.
+ */
+static void kvm_diff_world(const struct kvm_generation *gen, enum kvm_page_kind kind,
+			   struct kvm_diff_world *w)
 {
 	const struct ks_page_init reserved = {
 		.refcount = 1, .reserved = true, .own = KS_OWN_ALLOC, .owner = "firmware",
@@ -152,7 +144,7 @@ static void kvm_diff_world(enum kvm_page_kind kind, struct kvm_diff_world *w)
 	ks_populate(mm, HVA_FSDAX_PMD, PMD_SIZE, true);
 	ks_populate(mm, HVA_DEVDAX_4K, PAGE_SIZE, true);
 
-	w->kvm = kvm_create_vm(mm);
+	w->kvm = gen->create_vm(mm);
 	kvm_diff_slot(w->kvm, 0, HVA_NORMAL, PMD_SIZE);
 	kvm_diff_slot(w->kvm, 1, HVA_THP, PMD_SIZE);
 	kvm_diff_slot(w->kvm, 2, HVA_FSDAX, 16 * PAGE_SIZE);
@@ -164,6 +156,8 @@ static void kvm_diff_world(enum kvm_page_kind kind, struct kvm_diff_world *w)
 	kvm_diff_slot(w->kvm, 8, HVA_DEVDAX_4K, PMD_SIZE);
 	w->vcpu = (struct kvm_vcpu){ .kvm = w->kvm, .vcpu_id = 0, .name = "vcpu0" };
 	w->gfn = kind_hva[kind] >> PAGE_SHIFT;
+	if (gen->decide)
+		return;
 	/* the reference KVM's fault takes: a read of the zero page, else a write */
 	w->pfn = hva_to_pfn(kind_hva[kind], false, NULL, kind != KIND_ZERO, &writable);
 }
@@ -178,14 +172,20 @@ static const char *kvm_diff_decide(const struct ks_variant *v,
 				   enum kvm_page_kind kind, enum kvm_decision dec)
 {
 	const struct kvm_variant_ops *saved = kvm_ops;
+	const struct kvm_variant_ops *ops = v->ops;
+	const struct kvm_generation *gen = kvm_variant_gen(v);
 	struct kvm_diff_world w;
 	const char *r = "no";
 	kvm_pfn_t pfn;
 	int before;
 
 	ks_direct_begin();
-	kvm_ops = v->ops;
-	kvm_diff_world(kind, &w);
+	gen->select(v->ops);
+	kvm_diff_world(gen, kind, &w);
+	if (gen->decide) {
+		r = gen->decide(w.kvm, &w.vcpu, kind_hva[kind], kind != KIND_ZERO, (int)dec);
+		goto out;
+	}
 	pfn = w.pfn;
 	before = kvm_diff_count(pfn);
 	switch (dec) {
@@ -193,7 +193,7 @@ static const char *kvm_diff_decide(const struct ks_variant *v,
 		r = kvm_is_reserved_pfn(pfn) ? "yes" : "no";
 		break;
 	case DEC_ZONE_DEVICE:
-		if (!v->ops->kvm_is_zone_device_pfn)
+		if (!ops->kvm_is_zone_device_pfn)
 			r = "-";
 		else
 			r = kvm_is_zone_device_pfn(pfn) ? "yes" : "no";
@@ -221,7 +221,7 @@ static const char *kvm_diff_decide(const struct ks_variant *v,
 		gfn_t gfn = w.gfn;
 		int level = PT_PAGE_TABLE_LEVEL;
 
-		if (!v->ops->transparent_hugepage_adjust) {
+		if (!ops->transparent_hugepage_adjust) {
 			r = "-";	/* this kernel decides elsewhere */
 			break;
 		}
@@ -250,6 +250,7 @@ static const char *kvm_diff_decide(const struct ks_variant *v,
 	default:
 		break;
 	}
+out:
 	if (dec != DEC_WARN && ks_violation_count_of("warn"))
 		r = !strcmp(r, "yes") ? "yes (WARN)" : "no (WARN)";
 	ks_direct_end();

@@ -66,8 +66,7 @@ void v4_19_kvm_get_pfn(kvm_pfn_t pfn)
  * v4.19 kvm_main.c: hva_to_pfn_fast().  Fast-pin a writable pfn only for a
  * write fault or when the caller accepts a writable mapping.
  */
-static bool hva_to_pfn_fast(unsigned long addr, bool write_fault,
-			    bool *writable, kvm_pfn_t *pfn)
+bool hva_to_pfn_fast(unsigned long addr, bool write_fault, bool *writable, kvm_pfn_t *pfn)
 {
 	struct page *page[1];
 	int npages;
@@ -91,8 +90,8 @@ static bool hva_to_pfn_fast(unsigned long addr, bool write_fault,
  * v4.19 kvm_main.c: hva_to_pfn_slow().  A read fault that may map writable
  * upgrades to a writable page if gup-fast gives one, dropping the first.
  */
-static int hva_to_pfn_slow(unsigned long addr, bool *async, bool write_fault,
-			   bool *writable, kvm_pfn_t *pfn)
+int hva_to_pfn_slow(unsigned long addr, bool *async, bool write_fault, bool *writable,
+		    kvm_pfn_t *pfn)
 {
 	unsigned int flags = FOLL_HWPOISON;
 	struct page *page;
@@ -491,6 +490,7 @@ struct kvm *kvm_create_vm(struct mm_struct *mm)
 {
 	struct kvm *kvm = ks_alloc(sizeof(*kvm));
 
+	kvm->gen = &kvm_gen_4_19;
 	spin_lock_init(&kvm->mmu_lock, "mmu_lock");
 	kvm->mm = mm;
 	kvm->seq_obj = ks_obj_named_value(KS_OBJ_VAR, "mmu_notifier_seq",

@@ -82,7 +82,7 @@ int64_t kvm_spte_val(const struct kvm_spte *spte, int level)
 	       (level == PT_DIRECTORY_LEVEL ? 0x80 : 0);
 }
 
-static void kvm_present_add(struct kvm *kvm, gfn_t gfn, int level)
+void kvm_present_add(struct kvm *kvm, gfn_t gfn, int level)
 {
 	struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gfn);
 
@@ -96,7 +96,7 @@ static void kvm_present_add(struct kvm *kvm, gfn_t gfn, int level)
 		(struct kvm_spte_ref){ .slot = slot, .gfn = gfn, .level = level };
 }
 
-static void kvm_present_del(struct kvm *kvm, gfn_t gfn, int level)
+void kvm_present_del(struct kvm *kvm, gfn_t gfn, int level)
 {
 	int i;
 
@@ -147,7 +147,7 @@ void set_spte(struct kvm *kvm, struct kvm_spte *sptep, int level, gfn_t gfn,
  * that the next access exits as an EPT misconfiguration and is emulated.
  * The model keeps them apart from the memslots' SPTEs.
  */
-static void set_mmio_spte(struct kvm *kvm, gfn_t gfn)
+void set_mmio_spte(struct kvm *kvm, gfn_t gfn)
 {
 	int i;
 

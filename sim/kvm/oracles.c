@@ -49,11 +49,11 @@ struct kvm_oracle_state {
 	int nzapped;
 	struct {
 		int tid;
-		unsigned long taken;	/* kvm->mmu_lock.taken of the section */
+		unsigned long taken;	/* kvm_mmu_lock_section() of the section */
 		kvm_pfn_t pfn;
 		unsigned long npages;
 	} zapped[KVM_ORACLE_MAX_ZAPPED];
-	/* Per thread: 1 + kvm->mmu_lock.taken of the section in which its retry check passed. */
+	/* Per thread: the kvm_mmu_lock_section() in which its retry check passed. */
 	unsigned long retry_passed[KS_MAX_THREADS];
 	/* What the last check saw: only a change of SPTEs, ranges or the host mm needs another. */
 	bool dirty;
@@ -272,12 +272,13 @@ static void kvm_oracle_page_freed(unsigned long pfn, unsigned long nr)
 void kvm_oracle_spte_zapped(struct kvm *kvm, kvm_pfn_t pfn, unsigned long npages)
 {
 	struct kvm_oracle_state *s = kvm_oracle_state();
+	unsigned long section = kvm_mmu_lock_section(kvm);
 	int tid = ks_tid(), i, slot = -1;
 
-	if (kvm->mmu_lock.owner != tid)
+	if (!section)
 		return;
 	for (i = 0; i < s->nzapped; i++)
-		if (s->zapped[i].tid == tid && s->zapped[i].taken != kvm->mmu_lock.taken)
+		if (s->zapped[i].tid == tid && s->zapped[i].taken != section)
 			slot = i;	/* a section of this thread that is over */
 	if (slot < 0) {
 		if (s->nzapped == KVM_ORACLE_MAX_ZAPPED) {
@@ -289,7 +290,7 @@ void kvm_oracle_spte_zapped(struct kvm *kvm, kvm_pfn_t pfn, unsigned long npages
 		slot = s->nzapped++;
 	}
 	s->zapped[slot].tid = tid;
-	s->zapped[slot].taken = kvm->mmu_lock.taken;
+	s->zapped[slot].taken = section;
 	s->zapped[slot].pfn = pfn;
 	s->zapped[slot].npages = npages;
 }
@@ -303,10 +304,11 @@ void kvm_oracle_spte_zapped(struct kvm *kvm, kvm_pfn_t pfn, unsigned long npages
  */
 void kvm_oracle_retry_passed(struct kvm *kvm)
 {
+	unsigned long section = kvm_mmu_lock_section(kvm);
 	int tid = ks_tid();
 
-	if (tid >= 0 && kvm->mmu_lock.owner == tid)
-		kvm_oracle_state()->retry_passed[tid] = kvm->mmu_lock.taken + 1;
+	if (tid >= 0 && section)
+		kvm_oracle_state()->retry_passed[tid] = section;
 }
 
 /*
@@ -317,11 +319,12 @@ void kvm_oracle_retry_passed(struct kvm *kvm)
 static bool kvm_oracle_lock_covers(struct kvm *kvm, const struct kvm_oracle_state *s,
 				   unsigned long pfn)
 {
+	unsigned long section = kvm_mmu_lock_section(kvm);
 	int tid = ks_tid(), i;
 
-	if (kvm->mmu_lock.owner != tid)
+	if (!section)
 		return false;
-	if (s->retry_passed[tid] == kvm->mmu_lock.taken + 1)
+	if (s->retry_passed[tid] == section)
 		return true;
 	for (i = 0; i < kvm->nr_present; i++) {
 		const struct kvm_spte_ref *ref = &kvm->present[i];
@@ -332,7 +335,7 @@ static bool kvm_oracle_lock_covers(struct kvm *kvm, const struct kvm_oracle_stat
 			return true;
 	}
 	for (i = 0; i < s->nzapped; i++)
-		if (s->zapped[i].tid == tid && s->zapped[i].taken == kvm->mmu_lock.taken &&
+		if (s->zapped[i].tid == tid && s->zapped[i].taken == section &&
 		    pfn >= s->zapped[i].pfn && pfn < s->zapped[i].pfn + s->zapped[i].npages)
 			return true;
 	return false;
@@ -401,4 +404,40 @@ void kvm_oracles_finish(struct kvm *kvm)
 {
 	kvm_oracles_after_step(kvm);
 	ks_audit();
+}
+
+/*
+ * stale-tlb: invalidate_range_start() is returning for [@start, @end), so
+ * from here on the mm may free the pages: no vCPU's TLB may still translate
+ * into the range.  A zap that dropped mmu_lock without flushing, or did not
+ * flush at all, leaves one behind ("zapped but not flushed").  The 4.19-5.x
+ * model has no TLB, so this holds there by construction.
+ */
+void kvm_oracle_invalidate_started(struct kvm *kvm, unsigned long start, unsigned long end)
+{
+	struct kvm_oracle_state *s = kvm_oracle_state();
+	int v, i;
+
+	for (v = 0; v < KVM_MAX_VCPUS; v++) {
+		const struct kvm_vcpu *vcpu = &kvm->vcpus[v];
+
+		for (i = 0; i < vcpu->nr_tlb; i++) {
+			const struct kvm_tlb_entry *e = &vcpu->tlb[i];
+			struct kvm_memory_slot *slot = gfn_to_memslot(kvm, e->gfn);
+			unsigned long hva, len = KVM_PAGES_PER_HPAGE(e->level) * PAGE_SIZE;
+			ks_obj_t obj = kvm_spte_obj(e->gfn, e->level);
+
+			if (!slot)
+				continue;
+			hva = gfn_to_hva_memslot(slot, e->gfn);
+			if (hva >= end || hva + len <= start)
+				continue;
+			if (!kvm_oracle_first(s, "stale-tlb", obj))
+				continue;
+			ks_violation("stale-tlb", obj,
+				     "%s's TLB still maps gfn 0x%llx to pfn 0x%llx when invalidate_range_start(0x%lx-0x%lx) returns: zapped but not flushed",
+				     vcpu->name, (unsigned long long)e->gfn,
+				     (unsigned long long)e->pfn, start, end);
+		}
+	}
 }

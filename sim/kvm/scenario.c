@@ -76,7 +76,7 @@ static void scn_teardown(struct kvm_scn_prog *p)
 	struct ks_wait w = { vcpus_gone, vcpus_explain, p };
 
 	ks_sched_wait(p->vcpus_obj, KS_WAIT, &w);
-	kvm_destroy_vm(p->kvm);
+	p->kvm->gen->destroy_vm(p->kvm);
 }
 
 static void scn_run_ops(struct kvm_scn_thread *st, const struct ks_op *ops, size_t n);
@@ -89,10 +89,10 @@ static void scn_run_op(struct kvm_scn_thread *st, const struct ks_op *op)
 
 	switch (op->kind) {
 	case KS_OP_FAULT:
-		kvm_vcpu_fault(st->vcpu, op->gfn, op->write);
+		p->kvm->gen->vcpu_fault(st->vcpu, op->gfn, op->write);
 		break;
 	case KS_OP_ACCESS:
-		kvm_vcpu_access(st->vcpu, op->gfn, op->write);
+		p->kvm->gen->vcpu_access(st->vcpu, op->gfn, op->write);
 		break;
 	case KS_OP_MUNMAP:
 		vm_munmap(p->mm, op->hva, op->size);
@@ -255,21 +255,22 @@ static void scn_setup(void *arg)
 {
 	struct kvm_scn_prog *p = arg;
 	const struct ks_scenario *scn = p->scn;
+	const struct kvm_generation *gen = kvm_variant_gen(p->variant);
 	size_t i;
 	int vcpu = 0;
 
 	ks_era_select(p->era->id);
-	kvm_ops = p->variant->ops;
+	gen->select(p->variant->ops);
 	scn_build_memory(p);
 	scn_build_mm(p);
-	p->kvm = kvm_create_vm(p->mm);
+	p->kvm = gen->create_vm(p->mm);
 	for (i = 0; i < scn->nmemslots; i++) {
 		const struct ks_scn_memslot *m = &scn->memslots[i];
 		uint32_t flags = ((m->flags & KS_SLOT_DIRTY_LOG) ? KVM_MEM_LOG_DIRTY_PAGES : 0) |
 				 ((m->flags & KS_SLOT_READONLY) ? KVM_MEM_READONLY : 0);
 
-		kvm_set_memory_region(p->kvm, (int)m->id, m->base_gfn, m->npages,
-				      m->hva, flags);
+		gen->set_memory_region(p->kvm, (int)m->id, m->base_gfn, m->npages,
+				       m->hva, flags);
 	}
 	p->vcpus_obj = ks_obj_named_value(KS_OBJ_VAR, "kvm->users_count", &p->vcpus_running,
 					  sizeof(p->vcpus_running));
@@ -284,6 +285,12 @@ static void scn_setup(void *arg)
 			st->vcpu->kvm = p->kvm;
 			st->vcpu->vcpu_id = vcpu++;
 			st->vcpu->name = st->t->name;
+			if (gen == &kvm_gen_6) {
+				char name[96];
+
+				snprintf(name, sizeof(name), "TLB of %s", st->t->name);
+				st->vcpu->tlb_obj = ks_obj_named(KS_OBJ_VAR, name);
+			}
 			p->vcpus_running++;
 		}
 		ks_thread_spawn(st->t->name, scn_thread_fn, st);

@@ -26,33 +26,15 @@ static size_t kvm_nr_variants, kvm_nr_builtin;
 static bool kvm_registry_ready;
 static char kvm_rejected[256];
 
-static const char *const kvm_op_names[] = {
-#define KVM_OP(ret, name, params, args, trace) #name,
-#define KVM_OP_VOID(name, params, args) #name,
-#include "kvm/kvm-ops.h"
-};
-static const bool kvm_op_optional[] = {
-#define KVM_OP(ret, name, params, args, trace) false,
-#define KVM_OP_VOID(name, params, args) false,
-#define KVM_OP_OPTIONAL_RET0(ret, name, params, args, trace) true,
-#define KVM_OP_VOID_OPTIONAL(name, params, args) true,
-#include "kvm/kvm-ops.h"
-};
-#define KVM_NR_OPS (sizeof(kvm_op_names) / sizeof(kvm_op_names[0]))
-
 /* The ops tables as arrays of slots: each is a run of function pointers. */
 typedef void (*kvm_slot_t)(void);
-_Static_assert(sizeof(struct kvm_variant_ops) == KVM_NR_OPS * sizeof(kvm_slot_t),
-	       "struct kvm_variant_ops is one pointer per op of kvm-ops.h");
-_Static_assert(sizeof(struct kvm_variant_commits) == KVM_NR_OPS * sizeof(const char *),
-	       "struct kvm_variant_commits is one string per op of kvm-ops.h");
 
-static kvm_slot_t *kvm_slots(struct kvm_variant_ops *ops)
+static kvm_slot_t *kvm_slots(void *ops)
 {
-	return (kvm_slot_t *)(void *)ops;
+	return (kvm_slot_t *)ops;
 }
 
-static kvm_slot_t kvm_slot(const struct kvm_variant_ops *ops, size_t i)
+static kvm_slot_t kvm_slot(const void *ops, size_t i)
 {
 	kvm_slot_t slot;
 
@@ -60,7 +42,7 @@ static kvm_slot_t kvm_slot(const struct kvm_variant_ops *ops, size_t i)
 	return slot;
 }
 
-static const char *kvm_commit(const struct kvm_variant_commits *c, size_t i)
+static const char *kvm_commit(const void *c, size_t i)
 {
 	const char *s;
 
@@ -100,9 +82,17 @@ static bool kvm_oracle_known(const char *name)
 
 #define KVM_REJECT(...) (snprintf(kvm_rejected, sizeof(kvm_rejected), __VA_ARGS__), -1)
 
+const struct kvm_generation *kvm_variant_gen(const struct ks_variant *v)
+{
+	const struct kvm_variant_def *def = v ? v->def : NULL;
+
+	return def && def->gen ? def->gen : &kvm_gen_4_19;
+}
+
 /* What every variant must satisfy, declared or not. */
 static int kvm_check_common(const struct ks_variant *v)
 {
+	const struct kvm_generation *gen = kvm_variant_gen(v);
 	size_t i;
 
 	if (!v || !v->name || !*v->name)
@@ -116,9 +106,9 @@ static int kvm_check_common(const struct ks_variant *v)
 		return KVM_REJECT("mutant '%s' names no known oracle that catches it", v->name);
 	if (!v->ops)
 		return KVM_REJECT("variant '%s' has no ops", v->name);
-	for (i = 0; i < KVM_NR_OPS; i++)
-		if (!kvm_op_optional[i] && !kvm_slot(v->ops, i))
-			return KVM_REJECT("variant '%s' has no %s()", v->name, kvm_op_names[i]);
+	for (i = 0; i < gen->nr_ops; i++)
+		if (!gen->op_optional[i] && !kvm_slot(v->ops, i))
+			return KVM_REJECT("variant '%s' has no %s()", v->name, gen->op_names[i]);
 	if (kvm_nr_variants == KVM_MAX_VARIANTS)
 		return KVM_REJECT("more than %d variants", KVM_MAX_VARIANTS);
 	return 0;
@@ -131,6 +121,7 @@ static int kvm_check_common(const struct ks_variant *v)
  */
 static int kvm_def_resolve(struct kvm_variant_def *def)
 {
+	const struct kvm_generation *gen = def->gen ? def->gen : &kvm_gen_4_19;
 	const struct ks_variant *base = NULL;
 	size_t i;
 
@@ -153,22 +144,28 @@ static int kvm_def_resolve(struct kvm_variant_def *def)
 			def->state = -1;
 			return KVM_REJECT("variant '%s': unknown base '%s'", def->v.name, def->v.base);
 		}
-		def->ops = *base->ops;
+		if (kvm_variant_gen(base) != gen) {
+			def->state = -1;
+			return KVM_REJECT("variant '%s' (generation %s) cannot build on '%s' (generation %s)",
+					  def->v.name, gen->name, base->name,
+					  kvm_variant_gen(base)->name);
+		}
+		memcpy(&def->ops, base->ops, gen->nr_ops * sizeof(kvm_slot_t));
 	}
-	for (i = 0; i < KVM_NR_OPS; i++) {
+	for (i = 0; i < gen->nr_ops; i++) {
 		kvm_slot_t f = kvm_slot(&def->replaces, i);
 
-		if (f == kvm_op_removed && !kvm_op_optional[i]) {
+		if (f == kvm_op_removed && !gen->op_optional[i]) {
 			def->state = -1;
 			return KVM_REJECT("variant '%s' removes %s(), which every variant needs",
-					  def->v.name, kvm_op_names[i]);
+					  def->v.name, gen->op_names[i]);
 		}
 		if (f)
 			kvm_slots(&def->ops)[i] = f == kvm_op_removed ? NULL : f;
 		else if (kvm_commit(&def->commits, i)) {
 			def->state = -1;
 			return KVM_REJECT("variant '%s' names a commit for %s() but does not replace it",
-					  def->v.name, kvm_op_names[i]);
+					  def->v.name, gen->op_names[i]);
 		}
 	}
 	def->v.ops = &def->ops;
@@ -271,11 +268,12 @@ const char *ks_variant_replacement(const struct ks_variant *v, size_t i, const c
 				   bool *removed)
 {
 	const struct kvm_variant_def *def = v->def;
+	const struct kvm_generation *gen = kvm_variant_gen(v);
 	size_t k;
 
 	if (!def)
 		return NULL;
-	for (k = 0; k < KVM_NR_OPS; k++) {
+	for (k = 0; k < gen->nr_ops; k++) {
 		if (!kvm_slot(&def->replaces, k))
 			continue;
 		if (i-- == 0) {
@@ -283,7 +281,7 @@ const char *ks_variant_replacement(const struct ks_variant *v, size_t i, const c
 				*commit = kvm_commit(&def->commits, k);
 			if (removed)
 				*removed = kvm_slot(&def->replaces, k) == kvm_op_removed;
-			return kvm_op_names[k];
+			return gen->op_names[k];
 		}
 	}
 	return NULL;
@@ -311,6 +309,7 @@ static const struct ks_oracle_desc kvm_oracles[] = {
 	{ "unprotected-page-access", "KVM touches a device struct page holding no reference and no mmu_lock over an SPTE mapping it" },
 	{ "pt-uaf", "a lockless page-table walk reading a page-table page that was freed" },
 	{ "stale-spte", "an SPTE that does not map the host pfn at its hva (or is writable over a read-only PTE) while no invalidation covers it" },
+	{ "stale-tlb", "6.x: a vCPU TLB entry into a range whose invalidate_range_start() is returning (zapped but not flushed)" },
 	{ "unbind-survivor", "an SPTE or a KVM reference to a device's pfn after its unbind finished" },
 	{ "hang", "no thread enabled and some unfinished: the waits-for chain down to the references outstanding" },
 	{ "audit", "at the end of a terminal run, a page or pgmap count that its owners do not account for" },

@@ -105,6 +105,8 @@ START_TEST(test_pfnmap_reserved_everywhere)
 	size_t i;
 
 	for (i = 0; i < ks_variant_count(); i++) {
+		if (kvm_variant_gen(ks_variant_at(i)) != &kvm_gen_4_19)
+			continue;	/* 6.x asks kvm_pfn_to_refcounted_page(): the table's test */
 		ks_direct_begin();
 		kvm_ops = ks_variant_at(i)->ops;
 		ck_assert(kvm_is_reserved_pfn(0xf0000));
@@ -502,8 +504,15 @@ START_TEST(test_registry_builtins)
 			continue;
 		ck_assert_msg(!mutants || v->mutant, "%s listed after a mutant", v->name);
 		mutants = v->mutant;
-		ck_assert_ptr_nonnull(v->ops->kvm_is_reserved_pfn);
-		ck_assert_ptr_nonnull(v->ops->tdp_page_fault);
+		if (kvm_variant_gen(v) == &kvm_gen_6) {
+			const struct kvm6_variant_ops *ops6 = v->ops;
+
+			ck_assert_ptr_nonnull(ops6->kvm_tdp_mmu_page_fault);
+			ck_assert_ptr_nonnull(ops6->tdp_mmu_zap_leafs);
+			continue;
+		}
+		ck_assert_ptr_nonnull(((const struct kvm_variant_ops *)v->ops)->kvm_is_reserved_pfn);
+		ck_assert_ptr_nonnull(((const struct kvm_variant_ops *)v->ops)->tdp_page_fault);
 	}
 	v = ks_variant_lookup("v5.4");
 	for (i = 0; (fn = ks_variant_replacement(v, i, &commit, NULL)); i++)
@@ -514,9 +523,52 @@ START_TEST(test_registry_builtins)
 	ck_assert(found);
 	ck_assert_uint_eq(i, 5);
 	/* the parent's functions where v5.4 replaces none */
-	ck_assert_ptr_eq(v->ops->tdp_page_fault, ks_variant_lookup("v5.4-rc7")->ops->tdp_page_fault);
-	ck_assert_ptr_ne(v->ops->kvm_is_reserved_pfn, ks_variant_lookup("v4.19")->ops->kvm_is_reserved_pfn);
+	ck_assert_ptr_eq(use("v5.4")->tdp_page_fault, use("v5.4-rc7")->tdp_page_fault);
+	ck_assert_ptr_ne(use("v5.4")->kvm_is_reserved_pfn, use("v4.19")->kvm_is_reserved_pfn);
 }
+
+/*
+ * The 6.x generation: v6.13 builds on v6.6-stable, removes the pfn-based
+ * helpers (93b7da404f5b) and adds kvm_release_faultin_page(); a 6.x variant
+ * cannot build on a 4.19-5.x one.
+ */
+START_TEST(test_registry_generations)
+{
+	const struct ks_variant *v66 = ks_variant_lookup("v6.6-stable");
+	const struct ks_variant *v613 = ks_variant_lookup("v6.13");
+	const struct kvm6_variant_ops *o66, *o613;
+	static struct kvm_variant_def cross = {
+		.v = { .name = "t-cross-gen", .base = "v5.4" },
+		.gen = &kvm_gen_6,
+	};
+	const char *fn, *commit;
+	bool removed, saw_removed = false;
+	size_t i;
+
+	ck_assert_ptr_nonnull(v66);
+	ck_assert_ptr_nonnull(v613);
+	ck_assert_ptr_eq(kvm_variant_gen(v66), &kvm_gen_6);
+	ck_assert_ptr_eq(kvm_variant_gen(ks_variant_lookup("v5.6")), &kvm_gen_4_19);
+	o66 = v66->ops;
+	o613 = v613->ops;
+	ck_assert_ptr_nonnull(o66->kvm_release_pfn_clean);
+	ck_assert_ptr_null(o66->kvm_release_faultin_page);
+	ck_assert_ptr_null(o613->kvm_release_pfn_clean);
+	ck_assert_ptr_null(o613->kvm_pfn_to_refcounted_page);
+	ck_assert_ptr_nonnull(o613->kvm_release_faultin_page);
+	/* what v6.13 does not replace is v6.6-stable's */
+	ck_assert_ptr_eq(o613->tdp_mmu_zap_leafs, o66->tdp_mmu_zap_leafs);
+	for (i = 0; (fn = ks_variant_replacement(v613, i, &commit, &removed)); i++)
+		if (!strcmp(fn, "kvm_release_pfn_clean")) {
+			ck_assert(removed);
+			ck_assert_str_eq(commit, "93b7da404f5b");
+			saw_removed = true;
+		}
+	ck_assert(saw_removed);
+	ck_assert_int_eq(kvm_variant_def_register(&cross), -1);
+	ck_assert_ptr_nonnull(strstr(ks_variant_rejected(), "cannot build on 'v5.4'"));
+}
+END_TEST
 END_TEST
 
 static void noop_release(kvm_pfn_t pfn)
@@ -578,6 +630,7 @@ static Suite *variants_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("registry");
 	tcase_add_test(tc, test_registry_builtins);
+	tcase_add_test(tc, test_registry_generations);
 	tcase_add_test(tc, test_registry_rejects);
 	suite_add_tcase(s, tc);
 	return s;
