@@ -339,6 +339,9 @@ int kvm_set_memory_region(struct kvm *kvm, int slot, gfn_t base_gfn,
 bool hva_to_pfn_fast(unsigned long addr, bool write_fault, bool *writable, kvm_pfn_t *pfn);
 int hva_to_pfn_slow(unsigned long addr, bool *async, bool write_fault, bool *writable,
 		    kvm_pfn_t *pfn);
+struct vm_area_struct;
+int hva_follow_pfn(struct vm_area_struct *vma, unsigned long addr, bool write_fault,
+		   unsigned long *pfn);
 
 #define PFERR_WRITE_MASK (1U << 1)
 

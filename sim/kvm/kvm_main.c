@@ -127,6 +127,32 @@ int hva_to_pfn_slow(unsigned long addr, bool *async, bool write_fault, bool *wri
 }
 
 /*
+ * The start of hva_to_pfn_remapped() in every kernel modelled: the pfn from
+ * the PTE (follow_pfn(), follow_pte() from 5.13, follow_pfnmap_start() in
+ * 6.13), faulting it in once with fixup_user_fault() if it is not there;
+ * -EAGAIN if that dropped mmap_lock and the VMA must be looked up again.
+ */
+int hva_follow_pfn(struct vm_area_struct *vma, unsigned long addr, bool write_fault,
+		   unsigned long *pfn)
+{
+	int r = follow_pfn(vma, addr, pfn);
+
+	if (r) {
+		bool unlocked = false;
+
+		r = fixup_user_fault(kvm_current->mm, addr,
+				     write_fault ? FAULT_FLAG_WRITE : 0, &unlocked);
+		if (unlocked)
+			return -EAGAIN;
+		if (r)
+			return r;
+
+		r = follow_pfn(vma, addr, pfn);
+	}
+	return r;
+}
+
+/*
  * v4.19 kvm_main.c: hva_to_pfn_remapped().  VM_IO | VM_PFNMAP: the pfn comes
  * from the PTE; kvm_get_pfn() takes a reference only if it is not reserved
  * (it matters for VM_MIXEDMAP only).
@@ -139,21 +165,9 @@ static int hva_to_pfn_remapped(struct vm_area_struct *vma, unsigned long addr,
 	int r;
 
 	KS_FUNC();
-	r = follow_pfn(vma, addr, &pfn);
-	if (r) {
-		bool unlocked = false;
-
-		r = fixup_user_fault(kvm_current->mm, addr,
-				     write_fault ? FAULT_FLAG_WRITE : 0, &unlocked);
-		if (unlocked)
-			return -EAGAIN;
-		if (r)
-			return r;
-
-		r = follow_pfn(vma, addr, &pfn);
-		if (r)
-			return r;
-	}
+	r = hva_follow_pfn(vma, addr, write_fault, &pfn);
+	if (r)
+		return r;
 
 	if (writable)
 		*writable = true;

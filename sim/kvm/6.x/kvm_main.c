@@ -225,21 +225,9 @@ static int hva_to_pfn_remapped(struct vm_area_struct *vma, unsigned long addr,
 	int r;
 
 	KS_FUNC();
-	r = follow_pfn(vma, addr, &pfn);
-	if (r) {
-		bool unlocked = false;
-
-		r = fixup_user_fault(kvm_current->mm, addr,
-				     write_fault ? FAULT_FLAG_WRITE : 0, &unlocked);
-		if (unlocked)
-			return -EAGAIN;
-		if (r)
-			return r;
-
-		r = follow_pfn(vma, addr, &pfn);
-		if (r)
-			return r;
-	}
+	r = hva_follow_pfn(vma, addr, write_fault, &pfn);
+	if (r)
+		return r;
 	pte = ks_pte_get(kvm_current->mm, addr, &level);
 
 	if (write_fault && !pte_write(pte)) {
