@@ -26,6 +26,8 @@ dist_scenarios_DATA = \
 	tests/scenarios/fsdax-pmd-fault-vs-munmap.scn \
 	tests/scenarios/fsdax-truncate-vs-fault.scn \
 	tests/scenarios/pfnmap-age-teardown.scn \
+	tests/scenarios/two-vcpus-adjacent-gfns-vs-munmap.scn \
+	tests/scenarios/two-vcpus-same-gfn-vs-munmap.scn \
 	tests/scenarios/zero-page-refcount-leak.scn
 
 # The parser links on its own (its own objects, no libkvmsim.a), so it can be
