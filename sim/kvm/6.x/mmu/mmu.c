@@ -145,10 +145,14 @@ bool v6_6_is_page_fault_stale(struct kvm_vcpu *vcpu, struct kvm_page_fault *faul
 /*
  * v6.6 mmu.c: kvm_tdp_mmu_page_fault().  mmu_lock for read: faults run in
  * parallel and install SPTEs by compare-exchange.  The release after the
- * unlock is of the pfn kvm_faultin_pfn() returned, which is what 6.6.y does
- * (docs/semantics.md V4): kvm_mmu_hugepage_adjust() rounds fault->pfn down
- * to the huge page, and putting that head pfn instead would put a page KVM
- * holds no reference on (mut-release-adjusted-pfn-6).
+ * unlock is of the pfn kvm_faultin_pfn() returned, as docs/semantics.md V4
+ * prescribes for 6.6.y ("kept as orig_pfn").  Mainline's text reads
+ * kvm_release_pfn_clean(fault->pfn), after kvm_mmu_hugepage_adjust() has
+ * rounded fault->pfn down to the huge page; modelled literally that is
+ * mut-release-adjusted-pfn-6, which puts the head of an fsdax 2M extent
+ * instead of the tail gup referenced (fsdax-pmd-fault-vs-munmap: audit,
+ * refcount).  For THP and compound device-dax pages the two are the same
+ * folio; for order-0 fsdax pages under a PMD they are not.
  */
 int v6_6_kvm_tdp_mmu_page_fault(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
 {
