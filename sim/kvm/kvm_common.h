@@ -180,6 +180,8 @@ struct kvm_generation {
 	struct kvm *(*create_vm)(struct mm_struct *mm);
 	int (*set_memory_region)(struct kvm *kvm, int slot, gfn_t base_gfn,
 				 unsigned long npages, unsigned long hva, uint32_t flags);
+	/* optional: what the generation's vCPU needs beyond its id and name */
+	void (*vcpu_create)(struct kvm_vcpu *vcpu);
 	int (*vcpu_fault)(struct kvm_vcpu *vcpu, gfn_t gfn, bool write);
 	int (*vcpu_access)(struct kvm_vcpu *vcpu, gfn_t gfn, bool write);
 	void (*destroy_vm)(struct kvm *kvm);

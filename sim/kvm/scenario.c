@@ -285,12 +285,8 @@ static void scn_setup(void *arg)
 			st->vcpu->kvm = p->kvm;
 			st->vcpu->vcpu_id = vcpu++;
 			st->vcpu->name = st->t->name;
-			if (gen == &kvm_gen_6) {
-				char name[96];
-
-				snprintf(name, sizeof(name), "TLB of %s", st->t->name);
-				st->vcpu->tlb_obj = ks_obj_named(KS_OBJ_VAR, name);
-			}
+			if (gen->vcpu_create)
+				gen->vcpu_create(st->vcpu);
 			p->vcpus_running++;
 		}
 		ks_thread_spawn(st->t->name, scn_thread_fn, st);

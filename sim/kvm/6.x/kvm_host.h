@@ -69,7 +69,7 @@ struct kvm_page_fault {
  */
 struct tdp_iter {
 	struct kvm *kvm;
-	gfn_t start, end;
+	gfn_t end;
 	/* where a restart resumes, and where the last yield happened */
 	gfn_t next_last_level_gfn;
 	gfn_t yielded_gfn;
@@ -88,6 +88,7 @@ struct tdp_iter {
 void tdp_iter_start(struct tdp_iter *iter, struct kvm *kvm, gfn_t start, gfn_t end);
 void tdp_iter_next(struct tdp_iter *iter);
 void tdp_iter_restart(struct tdp_iter *iter);
+bool tdp_frame_has_table(struct kvm *kvm, gfn_t gfn);
 
 #define for_each_tdp_pte(iter, kvm, start, end)				\
 	for (tdp_iter_start(&(iter), (kvm), (start), (end)); (iter).valid;	\
@@ -192,6 +193,7 @@ struct kvm_spte make_spte(struct kvm_vcpu *vcpu, int level, kvm_pfn_t pfn,
 bool kvm6_spte_same(const struct kvm_spte *a, const struct kvm_spte *b);
 
 /* vcpu.c */
+void kvm_vcpu_create6(struct kvm_vcpu *vcpu);
 int kvm_vcpu_fault6(struct kvm_vcpu *vcpu, gfn_t gfn, bool write);
 int kvm_vcpu_access6(struct kvm_vcpu *vcpu, gfn_t gfn, bool write);
 void kvm_vcpu_flush_tlb(struct kvm_vcpu *vcpu);

@@ -669,6 +669,7 @@ const struct kvm_generation kvm_gen_6 = {
 	.select = kvm_gen_6_select,
 	.create_vm = kvm_create_vm6,
 	.set_memory_region = kvm_set_memory_region,
+	.vcpu_create = kvm_vcpu_create6,
 	.vcpu_fault = kvm_vcpu_fault6,
 	.vcpu_access = kvm_vcpu_access6,
 	.destroy_vm = kvm_destroy_vm6,

@@ -7,6 +7,7 @@
  */
 #include "kvm/6.x/kvm_host.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static gfn_t tlb_base(gfn_t gfn, int level)
@@ -38,6 +39,15 @@ static void tlb_fill(struct kvm_vcpu *vcpu, gfn_t gfn, int level, const struct k
 	}
 	*e = (struct kvm_tlb_entry){ .gfn = tlb_base(gfn, level), .level = level,
 				     .pfn = spte->pfn, .writable = spte->writable };
+}
+
+/* kvm_vcpu_create(): the TLB, a scheduler object of its own. */
+void kvm_vcpu_create6(struct kvm_vcpu *vcpu)
+{
+	char name[96];
+
+	snprintf(name, sizeof(name), "TLB of %s", vcpu->name);
+	vcpu->tlb_obj = ks_obj_named(KS_OBJ_VAR, name);
 }
 
 void kvm_vcpu_flush_tlb(struct kvm_vcpu *vcpu)

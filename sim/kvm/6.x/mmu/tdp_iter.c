@@ -18,8 +18,8 @@ static gfn_t frame_of(gfn_t gfn)
 	return gfn & ~511ULL;
 }
 
-/* Whether some 4K SPTE under the 2M frame of @gfn is present. */
-static bool tdp_frame_has_table(struct kvm *kvm, gfn_t gfn)
+/* Whether some 4K SPTE under the 2M frame of @gfn is present: it is a table. */
+bool tdp_frame_has_table(struct kvm *kvm, gfn_t gfn)
 {
 	gfn_t g, base = frame_of(gfn);
 
@@ -81,7 +81,6 @@ void tdp_iter_restart(struct tdp_iter *iter)
 void tdp_iter_start(struct tdp_iter *iter, struct kvm *kvm, gfn_t start, gfn_t end)
 {
 	iter->kvm = kvm;
-	iter->start = start;
 	iter->end = end;
 	iter->next_last_level_gfn = start;
 	tdp_iter_restart(iter);

@@ -187,7 +187,7 @@ static int tdp_mmu_map_handle_target_level(struct kvm_vcpu *vcpu, struct kvm_pag
 	struct kvm *kvm = vcpu->kvm;
 	struct kvm_spte new_spte;
 	int ret = RET_PF_FIXED;
-	bool table = false;
+	bool table;
 	gfn_t g;
 
 	if (!fault->slot) {
@@ -195,11 +195,7 @@ static int tdp_mmu_map_handle_target_level(struct kvm_vcpu *vcpu, struct kvm_pag
 		return RET_PF_EMULATE;
 	}
 
-	if (iter->level == PT_DIRECTORY_LEVEL)
-		for (g = iter->gfn; g < iter->gfn + 512 && !table; g++)
-			table = g >= iter->slot->base_gfn &&
-				g < iter->slot->base_gfn + iter->slot->npages &&
-				kvm_spte_at(iter->slot, g, PT_PAGE_TABLE_LEVEL)->present;
+	table = iter->level == PT_DIRECTORY_LEVEL && tdp_frame_has_table(kvm, iter->gfn);
 
 	new_spte = make_spte(vcpu, iter->level, fault->pfn, iter->old_spte, fault->prefetch,
 			     fault->map_writable);
