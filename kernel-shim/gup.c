@@ -172,6 +172,17 @@ bool get_user_page_fast_only(unsigned long addr, unsigned int gup_flags,
 	return __get_user_pages_fast(addr, 1, !!(gup_flags & FOLL_WRITE), pagep) == 1;
 }
 
+/*
+ * 5.8 mm/gup.c (eddb1c228f79): pin_user_pages_fast(): FOLL_PIN over the same
+ * walk; a pin is one ledger reference, as in pin_user_pages_unlocked().
+ */
+int pin_user_pages_fast(unsigned long start, int nr_pages, unsigned int gup_flags,
+			struct page **pages)
+{
+	KS_FUNC();
+	return __get_user_pages_fast(start, nr_pages, !!(gup_flags & FOLL_WRITE), pages);
+}
+
 /* ---- gup-slow ------------------------------------------------------------------- */
 
 /*

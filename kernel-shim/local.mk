@@ -39,6 +39,7 @@ kvmsimshim_HEADERS = \
 	kernel-shim/include/linux/bug.h \
 	kernel-shim/include/linux/completion.h \
 	kernel-shim/include/linux/dax.h \
+	kernel-shim/include/linux/highmem.h \
 	kernel-shim/include/linux/huge_mm.h \
 	kernel-shim/include/linux/memremap.h \
 	kernel-shim/include/linux/mm.h \

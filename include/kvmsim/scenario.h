@@ -134,6 +134,7 @@ enum ks_op_kind {
 	KS_OP_ACCESS,		/* vCPU: guest access through the SPTE (read|write) */
 	KS_OP_VCPU_MAP,		/* vCPU: kvm_vcpu_map(gfn) */
 	KS_OP_VCPU_UNMAP,	/* vCPU: kvm_vcpu_unmap(gfn) */
+	KS_OP_MAP_ACCESS,	/* vCPU: KVM touches gfn through its kvm_vcpu_map() (read|write) */
 	KS_OP_MUNMAP,		/* munmap(hva, size) */
 	KS_OP_MPROTECT,		/* mprotect(hva, size, prot) */
 	KS_OP_THP_SPLIT,	/* split the THP mapped at hva */
@@ -149,8 +150,8 @@ enum ks_op_kind {
 struct ks_op {
 	enum ks_op_kind kind;
 	unsigned int line, column;
-	bool write;		/* FAULT, ACCESS: a write */
-	uint64_t gfn;		/* FAULT, ACCESS, VCPU_MAP, VCPU_UNMAP, ZAP */
+	bool write;		/* FAULT, ACCESS, MAP_ACCESS: a write */
+	uint64_t gfn;		/* FAULT, ACCESS, VCPU_MAP, VCPU_UNMAP, MAP_ACCESS, ZAP */
 	uint64_t npages;	/* ZAP: gfns; TRUNCATE: the new size in pages */
 	uint64_t hva;		/* MUNMAP, MPROTECT, THP_SPLIT, AGE */
 	uint64_t size;		/* MUNMAP, MPROTECT: bytes */

@@ -41,6 +41,11 @@ KVM_OP_VOID(kvm_get_pfn, (kvm_pfn_t pfn), (pfn))
 KVM_OP(kvm_pfn_t, hva_to_pfn,
        (unsigned long addr, bool atomic, bool *async, bool write_fault, bool *writable),
        (addr, atomic, async, write_fault, writable), HVA_TO_PFN)
+/* 5.1 (e45adf665a53); 4.19: kvm_vcpu_gpa_to_page() + kmap(), as nested VMX did it */
+KVM_OP(int, kvm_vcpu_map, (struct kvm_vcpu *vcpu, gfn_t gfn, struct kvm_host_map *map),
+       (vcpu, gfn, map), NONE)
+KVM_OP_VOID(kvm_vcpu_unmap, (struct kvm_vcpu *vcpu, struct kvm_host_map *map, bool dirty),
+	    (vcpu, map, dirty))
 
 /* arch/x86/kvm/mmu.c */
 KVM_OP(int, tdp_page_fault,

@@ -37,11 +37,16 @@
 #define KVM_OP_VOID_OPTIONAL(name, params, args) void v4_19_##name params;
 #include "kvm/kvm-ops.h"
 
+/* v5.4-rc7's kvm_vcpu_map() (e45adf665a53), which mutants build on. */
+int v5_4_rc7_kvm_vcpu_map(struct kvm_vcpu *vcpu, gfn_t gfn, struct kvm_host_map *map);
+
 /* ---- shared helpers (mmu.c, kvm_main.c) --------------------------------------- */
 
 kvm_pfn_t __gfn_to_pfn_memslot(struct kvm_memory_slot *slot, gfn_t gfn,
 			       bool atomic, bool *async, bool write_fault,
 			       bool *writable);
+/* kvm_set_pfn_dirty() then kvm_release_pfn_clean() (4.19 .. 5.x kvm_main.c). */
+void kvm_release_pfn_dirty(kvm_pfn_t pfn);
 int mapping_level(struct kvm_vcpu *vcpu, gfn_t large_gfn, bool *force_pt_level);
 bool mmu_gfn_lpage_is_disallowed(struct kvm_vcpu *vcpu, gfn_t gfn, int level);
 int __direct_map(struct kvm_vcpu *vcpu, gpa_t gpa, int write, bool map_writable,

@@ -110,10 +110,38 @@ struct kvm_tlb_entry {
 
 #define KVM_TLB_ENTRIES 8
 
+/*
+ * include/linux/kvm_host.h (e45adf665a53, 5.1): a guest page KVM maps for
+ * its own use -- a nested VMCS, the virtual-APIC page, a posted-interrupt
+ * descriptor -- and touches outside MMU-notifier protection, so the page
+ * must stay referenced (5.x, 6.6) or pinned (6.13, 2bcb52a3602b) from
+ * kvm_vcpu_map() to kvm_vcpu_unmap() (docs/semantics.md D2).
+ */
+struct kvm_host_map {
+	struct page *page;		/* NULL (KVM_UNMAPPED_PAGE): memremap()ed */
+	struct page *pinned_page;	/* 6.13: what unpin_user_page() releases */
+	void *hva;			/* NULL: not mapped */
+	kvm_pfn_t pfn;
+	gfn_t gfn;
+	bool writable;			/* 6.13 */
+	/*
+	 * The model: the scenario's gfn is held; KVM wrote through the map; and
+	 * kvm_vcpu_unmap() is running, whose kunmap() comes before any release,
+	 * so the oracles no longer count the mapping.
+	 */
+	bool used;
+	bool written;
+	bool unmapping;
+};
+
+#define KVM_MAX_HOST_MAPS 4
+
 struct kvm_vcpu {
 	struct kvm *kvm;
 	int vcpu_id;
 	const char *name;
+	/* the vCPU's kvm_vcpu_map() mappings, by scenario gfn */
+	struct kvm_host_map maps[KVM_MAX_HOST_MAPS];
 	/* 6.x only */
 	int nr_tlb;
 	struct kvm_tlb_entry tlb[KVM_TLB_ENTRIES];
@@ -184,6 +212,12 @@ struct kvm_generation {
 	void (*vcpu_create)(struct kvm_vcpu *vcpu);
 	int (*vcpu_fault)(struct kvm_vcpu *vcpu, gfn_t gfn, bool write);
 	int (*vcpu_access)(struct kvm_vcpu *vcpu, gfn_t gfn, bool write);
+	/*
+	 * kvm_vcpu_map() of @gfn into @map, and kvm_vcpu_unmap(), @dirty if KVM
+	 * wrote through it (6.13 decides by map->writable instead).
+	 */
+	int (*vcpu_map)(struct kvm_vcpu *vcpu, gfn_t gfn, struct kvm_host_map *map);
+	void (*vcpu_unmap)(struct kvm_vcpu *vcpu, struct kvm_host_map *map, bool dirty);
 	void (*destroy_vm)(struct kvm *kvm);
 	/*
 	 * A decision of the table (diff.c) asked of this generation's code, on
@@ -360,6 +394,11 @@ void kvm_oracle_spte_zapped(struct kvm *kvm, kvm_pfn_t pfn, unsigned long npages
 void kvm_oracle_retry_passed(struct kvm *kvm);
 void kvm_oracles_after_step(struct kvm *kvm);
 void kvm_oracles_finish(struct kvm *kvm);
+/*
+ * KVM touches the page of @map through its kvm_vcpu_map() mapping, outside
+ * MMU-notifier protection: the step, and its judgement.
+ */
+void kvm_oracle_map_access(struct kvm_vcpu *vcpu, const struct kvm_host_map *map, bool write);
 
 /* Formats an SPTE value for trace rows (KS_V_SPTE). */
 int64_t kvm_spte_val(const struct kvm_spte *spte, int level);

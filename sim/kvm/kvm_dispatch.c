@@ -112,5 +112,7 @@ const struct kvm_generation kvm_gen_4_19 = {
 	.set_memory_region = kvm_set_memory_region,
 	.vcpu_fault = kvm_vcpu_fault,
 	.vcpu_access = kvm_vcpu_access,
+	.vcpu_map = kvm_vcpu_map,
+	.vcpu_unmap = kvm_vcpu_unmap,
 	.destroy_vm = kvm_destroy_vm,
 };

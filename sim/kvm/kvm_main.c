@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "linux/highmem.h"
 #include "linux/mmu_notifier.h"
 
 /* ---- pfn predicates and reference helpers -------------------------------- */
@@ -276,6 +277,100 @@ kvm_pfn_t __gfn_to_pfn_memslot(struct kvm_memory_slot *slot, gfn_t gfn,
 	}
 
 	return hva_to_pfn(addr, atomic, async, write_fault, writable);
+}
+
+/* ---- mapping a guest page for KVM's own use ------------------------------------ */
+
+/* 4.19 kvm_host.h: KVM_ERR_PTR_BAD_PAGE is ERR_PTR(-ENOENT); the model's is NULL. */
+#define KVM_ERR_PTR_BAD_PAGE NULL
+#define is_error_page(page) ((page) == KVM_ERR_PTR_BAD_PAGE)
+
+/* v4.19 kvm_main.c: kvm_release_pfn_dirty(). */
+void kvm_release_pfn_dirty(kvm_pfn_t pfn)
+{
+	kvm_set_pfn_dirty(pfn);
+	kvm_release_pfn_clean(pfn);
+}
+
+/* v4.19 kvm_main.c: kvm_release_page_clean(). */
+static void kvm_release_page_clean(struct page *page)
+{
+	WARN_ON(is_error_page(page));
+
+	kvm_release_pfn_clean(page_to_pfn(page));
+}
+
+/* v4.19 kvm_main.c: kvm_release_page_dirty(). */
+static void kvm_release_page_dirty(struct page *page)
+{
+	WARN_ON(is_error_page(page));
+
+	kvm_release_pfn_dirty(page_to_pfn(page));
+}
+
+/*
+ * v4.19 kvm_main.c: kvm_pfn_to_page().  A reserved pfn has no page KVM may
+ * use: WARN, and the reference gfn_to_pfn() took is not given back.
+ */
+static struct page *kvm_pfn_to_page(kvm_pfn_t pfn)
+{
+	if (is_error_noslot_pfn(pfn))
+		return KVM_ERR_PTR_BAD_PAGE;
+
+	if (kvm_is_reserved_pfn(pfn)) {
+		WARN_ON(1);
+		return KVM_ERR_PTR_BAD_PAGE;
+	}
+
+	return pfn_to_page(pfn);
+}
+
+/* v4.19 kvm_main.c: kvm_vcpu_gfn_to_page() -> kvm_vcpu_gfn_to_pfn() -> gfn_to_pfn_memslot(). */
+static struct page *kvm_vcpu_gfn_to_page(struct kvm_vcpu *vcpu, gfn_t gfn)
+{
+	kvm_pfn_t pfn;
+
+	KS_FUNC();
+	pfn = __gfn_to_pfn_memslot(gfn_to_memslot(vcpu->kvm, gfn), gfn, false, NULL, true, NULL);
+
+	return kvm_pfn_to_page(pfn);
+}
+
+/*
+ * 4.19 has no kvm_vcpu_map() (e45adf665a53, v5.1, replaced this idiom):
+ * nested VMX mapped the virtual-APIC page and the posted-interrupt
+ * descriptor with kvm_vcpu_gpa_to_page() and kmap(), and let go with kunmap()
+ * and kvm_release_page_dirty() (4.19 vmx.c nested_get_vmcs12_pages(),
+ * nested_release_vmcs12()).  The page's reference is what keeps it there.
+ */
+int v4_19_kvm_vcpu_map(struct kvm_vcpu *vcpu, gfn_t gfn, struct kvm_host_map *map)
+{
+	struct page *page = kvm_vcpu_gfn_to_page(vcpu, gfn);
+
+	if (is_error_page(page))
+		return -EINVAL;
+
+	map->page = page;
+	map->hva = kmap(page);
+	map->pfn = page_to_pfn(page);
+	map->gfn = gfn;
+	return 0;
+}
+
+void v4_19_kvm_vcpu_unmap(struct kvm_vcpu *vcpu, struct kvm_host_map *map, bool dirty)
+{
+	(void)vcpu;
+	if (!map->hva)
+		return;
+
+	kunmap(map->page);
+	if (dirty)
+		kvm_release_page_dirty(map->page);
+	else
+		kvm_release_page_clean(map->page);
+
+	map->hva = NULL;
+	map->page = NULL;
 }
 
 /*

@@ -16,6 +16,11 @@
  *                   device pfn only while pinned, or under mmu_lock with a
  *                   live SPTE, which the unbind's zap must take first).
  *
+ *                   Through a kvm_vcpu_map() mapping, which no notifier
+ *                   protects, a touch of the memory needs a reference or pin
+ *                   on a refcounted page (D2: the page must stay pinned from
+ *                   map to unmap).
+ *
  * The in-progress invalidations are recorded by KVM's own notifier callbacks
  * on entry to invalidate_range_start and after invalidate_range_end, which
  * bracket the window in which the mm may change the PTEs.  Each violation is
@@ -266,6 +271,18 @@ static void kvm_oracle_page_freed(unsigned long pfn, unsigned long nr)
 			     (unsigned long long)sptep->pfn);
 		return;
 	}
+	for (i = 0; i < KVM_MAX_VCPUS * KVM_MAX_HOST_MAPS; i++) {
+		const struct kvm_vcpu *vcpu = &kvm->vcpus[i / KVM_MAX_HOST_MAPS];
+		const struct kvm_host_map *map = &vcpu->maps[i % KVM_MAX_HOST_MAPS];
+
+		if (!map->hva || map->unmapping || !map->page || map->pfn < pfn ||
+		    map->pfn >= pfn + nr)
+			continue;
+		ks_violation("refcount", KS_OBJ(KS_OBJ_PAGE, pfn),
+			     "page 0x%lx freed while %s's kvm_vcpu_map() of gfn 0x%llx maps it",
+			     pfn, vcpu->name, (unsigned long long)map->gfn);
+		return;
+	}
 }
 
 /* An SPTE for [@pfn, @pfn + @npages) was cleared by the current thread. */
@@ -385,12 +402,83 @@ static void kvm_oracle_page_touched(struct page *page, const char *func)
 		     func, ks_frame_name(k), ks_thread_name(ks_tid()), page->pfn);
 }
 
+/* The device whose memory holds @pfn, or NULL. */
+static struct dev_dax *kvm_oracle_device_of(const struct kvm_oracle_state *s, kvm_pfn_t pfn)
+{
+	int d;
+
+	for (d = 0; d < s->ndevices; d++)
+		if (pfn >= s->devices[d]->pgmap.start_pfn &&
+		    pfn < s->devices[d]->pgmap.start_pfn + s->devices[d]->pgmap.nr_pages)
+			return s->devices[d];
+	return NULL;
+}
+
+/* unbind-survivor: a kvm_vcpu_map() mapping into a device whose unbind finished. */
+static void kvm_oracle_check_maps(struct kvm *kvm, struct kvm_oracle_state *s)
+{
+	int v, i;
+
+	for (v = 0; v < KVM_MAX_VCPUS; v++) {
+		for (i = 0; i < KVM_MAX_HOST_MAPS; i++) {
+			const struct kvm_host_map *map = &kvm->vcpus[v].maps[i];
+			struct dev_dax *dev;
+
+			if (!map->hva || map->unmapping)
+				continue;
+			dev = kvm_oracle_device_of(s, map->pfn);
+			if (!dev || !dev->unbound ||
+			    !kvm_oracle_first(s, "unbind-survivor", KS_OBJ(KS_OBJ_PAGE, map->pfn)))
+				continue;
+			ks_violation("unbind-survivor", KS_OBJ(KS_OBJ_PAGE, map->pfn),
+				     "%s's kvm_vcpu_map() of gfn 0x%llx maps pfn 0x%llx of %s after its unbind finished",
+				     kvm->vcpus[v].name, (unsigned long long)map->gfn,
+				     (unsigned long long)map->pfn, dev->name);
+		}
+	}
+}
+
+void kvm_oracle_map_access(struct kvm_vcpu *vcpu, const struct kvm_host_map *map, bool write)
+{
+	struct kvm_oracle_state *s = kvm_oracle_state();
+	ks_obj_t obj = KS_OBJ(KS_OBJ_PAGE, map->pfn);
+	struct page *page = map->page;
+	struct dev_dax *dev = kvm_oracle_device_of(s, map->pfn);
+	const char *how = write ? "writes" : "reads";
+
+	/* the memory, as the page's refcount and its memmap: what can take it away */
+	ks_page_point(map->pfn, 1U << KS_PF_REF, KS_READ);
+	ks_log_note("kvm_vcpu_map access", obj, "%s pfn 0x%llx through the mapping of gfn 0x%llx",
+		    write ? "write" : "read", (unsigned long long)map->pfn,
+		    (unsigned long long)map->gfn);
+	if (!page)
+		return;	/* memremap()ed memory without a struct page: nothing refcounts it */
+	if (dev && (dev->unbound || (page->section && page->section->removed))) {
+		if (kvm_oracle_first(s, "unbind-survivor", obj))
+			ks_violation("unbind-survivor", obj,
+				     "%s %s pfn 0x%llx of %s through kvm_vcpu_map() of gfn 0x%llx after the unbind removed its memory",
+				     vcpu->name, how, (unsigned long long)map->pfn, dev->name,
+				     (unsigned long long)map->gfn);
+		return;
+	}
+	if (page->zone != ZONE_DEVICE && (page->flags & (1UL << PG_reserved)))
+		return;	/* never freed, never refcounted for KVM */
+	if (kvm_oracle_holds_ref(page) ||
+	    !kvm_oracle_first(s, "unprotected-page-access", obj))
+		return;
+	ks_violation("unprotected-page-access", obj,
+		     "%s %s page 0x%llx through kvm_vcpu_map() of gfn 0x%llx holding no reference or pin on it (refcount %d)",
+		     vcpu->name, how, (unsigned long long)map->pfn,
+		     (unsigned long long)map->gfn, page->_refcount);
+}
+
 void kvm_oracles_after_step(struct kvm *kvm)
 {
 	struct kvm_oracle_state *s = kvm_oracle_state();
 	uint64_t gen = ks_mm_generation();
 	int i;
 
+	kvm_oracle_check_maps(kvm, s);
 	if (!s->dirty && s->mm_gen == gen)
 		return;
 	s->dirty = false;

@@ -81,6 +81,69 @@ static void scn_teardown(struct kvm_scn_prog *p)
 
 static void scn_run_ops(struct kvm_scn_thread *st, const struct ks_op *ops, size_t n);
 
+/*
+ * The vCPU's mapping of @gfn (parse.c saw to it that a map is held before
+ * it is used and that at most KVM_MAX_HOST_MAPS are at once).
+ */
+static struct kvm_host_map *scn_host_map(struct kvm_vcpu *vcpu, gfn_t gfn, bool create)
+{
+	struct kvm_host_map *free = NULL;
+	int i;
+
+	for (i = 0; i < KVM_MAX_HOST_MAPS; i++) {
+		struct kvm_host_map *map = &vcpu->maps[i];
+
+		if (map->used && map->gfn == gfn)
+			return map;
+		if (!map->used && !free)
+			free = map;
+	}
+	if (!create || !free)
+		return NULL;
+	*free = (struct kvm_host_map){ .used = true, .gfn = gfn };
+	return free;
+}
+
+/* vcpu-map: kvm_vcpu_map(), which may fail (no memslot, a pfn KVM will not map). */
+static void scn_vcpu_map(struct kvm_scn_thread *st, gfn_t gfn)
+{
+	struct kvm_host_map *map = scn_host_map(st->vcpu, gfn, true);
+	int r;
+
+	if (!map)
+		return;
+	r = st->p->kvm->gen->vcpu_map(st->vcpu, gfn, map);
+	if (r < 0)
+		ks_log_note("kvm_vcpu_map", 0, "%s: gfn 0x%llx not mapped: error %d",
+			    st->vcpu->name, (unsigned long long)gfn, r);
+}
+
+/* map-access: KVM, or the CPU for it, touches the mapped page; no lock, no SPTE. */
+static void scn_map_access(struct kvm_scn_thread *st, gfn_t gfn, bool write)
+{
+	struct kvm_host_map *map = scn_host_map(st->vcpu, gfn, false);
+
+	if (!map || !map->hva) {
+		ks_log_note("kvm_vcpu_map access", 0, "%s: gfn 0x%llx is not mapped: nothing touched",
+			    st->vcpu->name, (unsigned long long)gfn);
+		return;
+	}
+	kvm_oracle_map_access(st->vcpu, map, write);
+	map->written |= write;
+}
+
+/* vcpu-unmap: kvm_vcpu_unmap(), dirty if KVM wrote through the mapping. */
+static void scn_vcpu_unmap(struct kvm_scn_thread *st, gfn_t gfn)
+{
+	struct kvm_host_map *map = scn_host_map(st->vcpu, gfn, false);
+
+	if (!map)
+		return;
+	map->unmapping = true;
+	st->p->kvm->gen->vcpu_unmap(st->vcpu, map, map->written);
+	*map = (struct kvm_host_map){ 0 };
+}
+
 static void scn_run_op(struct kvm_scn_thread *st, const struct ks_op *op)
 {
 	struct kvm_scn_prog *p = st->p;
@@ -93,6 +156,15 @@ static void scn_run_op(struct kvm_scn_thread *st, const struct ks_op *op)
 		break;
 	case KS_OP_ACCESS:
 		p->kvm->gen->vcpu_access(st->vcpu, op->gfn, op->write);
+		break;
+	case KS_OP_VCPU_MAP:
+		scn_vcpu_map(st, op->gfn);
+		break;
+	case KS_OP_MAP_ACCESS:
+		scn_map_access(st, op->gfn, op->write);
+		break;
+	case KS_OP_VCPU_UNMAP:
+		scn_vcpu_unmap(st, op->gfn);
 		break;
 	case KS_OP_MUNMAP:
 		vm_munmap(p->mm, op->hva, op->size);
@@ -136,8 +208,6 @@ static const struct ks_op *scn_unmodelled(const struct ks_op *ops, size_t n)
 
 	for (i = 0; i < n; i++) {
 		switch (ops[i].kind) {
-		case KS_OP_VCPU_MAP:
-		case KS_OP_VCPU_UNMAP:
 		case KS_OP_ZAP:
 			return &ops[i];
 		case KS_OP_REPEAT:

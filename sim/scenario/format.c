@@ -62,6 +62,7 @@ static void format_ops(struct sbuf *b, const struct ks_op *ops, size_t n, int de
 		switch (op->kind) {
 		case KS_OP_FAULT:
 		case KS_OP_ACCESS:
+		case KS_OP_MAP_ACCESS:
 			sb_printf(b, " gfn=0x%llx %s\n", X(op->gfn), op->write ? "write" : "read");
 			break;
 		case KS_OP_VCPU_MAP:

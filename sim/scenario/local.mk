@@ -28,6 +28,9 @@ dist_scenarios_DATA = \
 	tests/scenarios/pfnmap-age-teardown.scn \
 	tests/scenarios/two-vcpus-adjacent-gfns-vs-munmap.scn \
 	tests/scenarios/two-vcpus-same-gfn-vs-munmap.scn \
+	tests/scenarios/vcpu-map-vs-devdax-unbind.scn \
+	tests/scenarios/vcpu-map-vs-fsdax-truncate.scn \
+	tests/scenarios/vcpu-map-vs-munmap.scn \
 	tests/scenarios/zero-page-refcount-leak.scn
 
 # The parser links on its own (its own objects, no libkvmsim.a), so it can be

@@ -768,12 +768,99 @@ static void parse_ops(struct scn_parser *p, struct ks_op **ops, size_t *nops,
 	scn_fail(p, open_col, "%s is not closed: 'end' missing", what);
 }
 
+/*
+ * The gfns a thread holds kvm_vcpu_map() mappings of, in file order: a map
+ * is unmapped by the same thread, a 'map-access' goes through a held one,
+ * and a 'repeat' body leaves the set as it found it.
+ */
+struct scn_maps {
+	size_t n;
+	struct {
+		uint64_t gfn;
+		const struct ks_op *op;
+	} m[KS_SCN_MAX_MAPS];
+};
+
+static void __attribute__((format(printf, 3, 4)))
+scn_fail_at(struct scn_parser *p, const struct ks_op *op, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	p->line = op->line;
+	scn_fail(p, op->column, "%s", msg);
+}
+
+static bool held_gfn(const struct scn_maps *held, uint64_t gfn)
+{
+	size_t i;
+
+	for (i = 0; i < held->n; i++)
+		if (held->m[i].gfn == gfn)
+			return true;
+	return false;
+}
+
+static void check_maps(struct scn_parser *p, const struct ks_op *ops, size_t n,
+		       struct scn_maps *held)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		const struct ks_op *op = &ops[i];
+		struct scn_maps before;
+
+		for (j = 0; j < held->n && held->m[j].gfn != op->gfn; j++)
+			;
+		switch (op->kind) {
+		case KS_OP_VCPU_MAP:
+			if (j < held->n)
+				scn_fail_at(p, op, "gfn 0x%llx is already mapped (vcpu-map at line %u)",
+					    (unsigned long long)op->gfn, held->m[j].op->line);
+			if (held->n == KS_SCN_MAX_MAPS)
+				scn_fail_at(p, op, "gfn 0x%llx: a thread holds at most %d mappings",
+					    (unsigned long long)op->gfn, KS_SCN_MAX_MAPS);
+			held->m[held->n].gfn = op->gfn;
+			held->m[held->n++].op = op;
+			break;
+		case KS_OP_VCPU_UNMAP:
+		case KS_OP_MAP_ACCESS:
+			if (j == held->n)
+				scn_fail_at(p, op, "gfn 0x%llx is not mapped by this thread ('vcpu-map' it first)",
+					    (unsigned long long)op->gfn);
+			if (op->kind == KS_OP_VCPU_UNMAP)
+				held->m[j] = held->m[--held->n];
+			break;
+		case KS_OP_REPEAT:
+			before = *held;
+			check_maps(p, op->body, op->nbody, held);
+			for (j = 0; j < held->n && held_gfn(&before, held->m[j].gfn); j++)
+				;
+			if (j < held->n)
+				scn_fail_at(p, op, "a 'repeat' body must unmap what it maps (gfn 0x%llx)",
+					    (unsigned long long)held->m[j].gfn);
+			for (j = 0; j < before.n && held_gfn(held, before.m[j].gfn); j++)
+				;
+			if (j < before.n)
+				scn_fail_at(p, op, "a 'repeat' body must not unmap what it did not map (gfn 0x%llx)",
+					    (unsigned long long)before.m[j].gfn);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 static void parse_thread(struct scn_parser *p, const struct scn_line *l)
 {
 	struct ks_scenario *s = p->scn;
 	struct ks_scn_thread *t;
 	char what[96];
 	bool vcpu = false;
+	struct scn_maps held = { 0 };
 
 	if (l->n < 2)
 		scn_fail(p, l->w[0].col + 6, "missing name after 'thread'");
@@ -788,6 +875,10 @@ static void parse_thread(struct scn_parser *p, const struct scn_line *l)
 	t->name = declare(p, &l->w[1], NAME_THREAD, NULL);
 	snprintf(what, sizeof(what), "thread '%s'", t->name);
 	parse_ops(p, &t->ops, &t->nops, 0, what, p->line, l->w[0].col, &vcpu);
+	check_maps(p, t->ops, t->nops, &held);
+	if (held.n)
+		scn_fail_at(p, held.m[0].op, "gfn 0x%llx is mapped and never unmapped ('vcpu-unmap' missing)",
+			    (unsigned long long)held.m[0].gfn);
 	t->vcpu = vcpu;
 	if (vcpu)
 		t->vcpu_id = (int)s->nvcpus++;

@@ -24,6 +24,8 @@
 #define KS_SCN_MAX_ARGS		10
 #define KS_SCN_MAX_REPEAT	1000
 #define KS_SCN_MAX_DEPTH	8
+/* kvm_vcpu_map() mappings a thread holds at once (sim/kvm's KVM_MAX_HOST_MAPS) */
+#define KS_SCN_MAX_MAPS		4
 #define KS_SCN_NO_FIELD		((size_t)-1)
 #define KS_SCN_HVA_LIMIT	(1ULL << 47)	/* x86-64 user address space */
 #define KS_SCN_PFN_LIMIT	(1ULL << 40)	/* 52-bit physical addresses */

@@ -521,6 +521,7 @@ const struct scn_keyword ks_scn_ops[] = {
 	OP("access", KS_OP_ACCESS, true, gfn_rw_args, check_gfn_op),
 	OP("vcpu-map", KS_OP_VCPU_MAP, true, gfn_args, check_gfn_op),
 	OP("vcpu-unmap", KS_OP_VCPU_UNMAP, true, gfn_args, check_gfn_op),
+	OP("map-access", KS_OP_MAP_ACCESS, true, gfn_rw_args, check_gfn_op),
 	OP("munmap", KS_OP_MUNMAP, false, hva_size_args, check_hva_op),
 	OP("mprotect", KS_OP_MPROTECT, false, mprotect_args, check_hva_op),
 	OP("thp-split", KS_OP_THP_SPLIT, false, hva_args, check_hva_op),

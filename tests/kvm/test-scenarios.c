@@ -438,13 +438,13 @@ END_TEST
  * Every mutant is caught on a plain scenario too, not only on the race built
  * for it: one write fault on touched memory, one on untouched memory racing
  * munmap, one on an untouched THP, or one on device-dax mapped 4K or an
- * fsdax PMD racing munmap.
+ * fsdax PMD racing munmap, or a kvm_vcpu_map() of RAM racing munmap.
  */
 START_TEST(test_mutants_caught_on_plain_scenarios)
 {
 	static const char *const plain[] = { "fault-prepopulated", "fault-untouched-vs-munmap",
 					     "fault-untouched-thp", "devdax-4k-fault-vs-munmap",
-					     "fsdax-pmd-fault-vs-munmap" };
+					     "fsdax-pmd-fault-vs-munmap", "vcpu-map-vs-munmap" };
 	const size_t nplain = sizeof(plain) / sizeof(plain[0]);
 	struct ks_scenario *scn[sizeof(plain) / sizeof(plain[0])];
 	size_t i, k;
@@ -609,7 +609,7 @@ START_TEST(test_unmodelled_op_refused)
 		"anon hva=0x7f0000000000 size=2M\n"
 		"memslot 0 gfn=0 hva=0x7f0000000000 pages=512\n"
 		"thread vcpu0\n"
-		"\trepeat 2 vcpu-map gfn=0x10\n"
+		"\tzap gfn=0x10 pages=1\n"
 		"end\n";
 	struct ks_search_opts opts = { .strategy = KS_STRAT_DPOR };
 	struct ks_search_result res = { 0 };
@@ -620,7 +620,7 @@ START_TEST(test_unmodelled_op_refused)
 		      "%s", err);
 	ck_assert_int_eq(ks_check_scenario(scn, ks_variant_lookup("v5.4"), NULL, &opts,
 					   &res, err, sizeof(err)), -1);
-	ck_assert_msg(strstr(err, "map.scn:5:") && strstr(err, "'vcpu-map' is not modelled"),
+	ck_assert_msg(strstr(err, "map.scn:5:") && strstr(err, "'zap' is not modelled"),
 		      "message: %s", err);
 	ks_scenario_free(scn);
 }

@@ -168,8 +168,9 @@ static const char every_item[] =
 	"end\n"
 	"thread v\n"
 	"  repeat 2 repeat 3 access gfn=1 write\n"
+	"  vcpu-map gfn=0x1000\n"
 	"  repeat 4\n"
-	"    vcpu-map gfn=0x1000\n"
+	"    map-access gfn=0x1000 write\n"
 	"    repeat 2\n"
 	"      fault gfn=0x1000 read   # a comment\n"
 	"    end\n"
@@ -226,7 +227,7 @@ START_TEST(test_every_item)
 
 	ck_assert(s->threads[1].vcpu);
 	ck_assert_int_eq(s->threads[1].vcpu_id, 0);
-	ck_assert_uint_eq(s->threads[1].nops, 3);
+	ck_assert_uint_eq(s->threads[1].nops, 4);
 	r = &s->threads[1].ops[0];
 	ck_assert_int_eq(r->kind, KS_OP_REPEAT);
 	ck_assert_uint_eq(r->count, 2);
@@ -234,12 +235,15 @@ START_TEST(test_every_item)
 	ck_assert_int_eq(r->body[0].kind, KS_OP_REPEAT);
 	ck_assert_uint_eq(r->body[0].count, 3);
 	ck_assert_int_eq(r->body[0].body[0].kind, KS_OP_ACCESS);
-	r = &s->threads[1].ops[1];
+	ck_assert_int_eq(s->threads[1].ops[1].kind, KS_OP_VCPU_MAP);
+	r = &s->threads[1].ops[2];
 	ck_assert_uint_eq(r->count, 4);
 	ck_assert_uint_eq(r->nbody, 2);
+	ck_assert_int_eq(r->body[0].kind, KS_OP_MAP_ACCESS);
+	ck_assert(r->body[0].write);
 	ck_assert_int_eq(r->body[1].kind, KS_OP_REPEAT);
 	ck_assert_int_eq(r->body[1].body[0].kind, KS_OP_FAULT);
-	ck_assert_int_eq(s->threads[1].ops[2].kind, KS_OP_VCPU_UNMAP);
+	ck_assert_int_eq(s->threads[1].ops[3].kind, KS_OP_VCPU_UNMAP);
 
 	e = ks_scenario_expect(s, "v4.19");
 	ck_assert_uint_eq(e->nverdict, 3);
@@ -407,6 +411,24 @@ static const struct {
 	{ "thread v\n teardown\n repeat 2\n  teardown\n",
 	  "t.scn:3:2: 'repeat' block is not closed: 'end' missing" },
 	{ "thread v\nend\n", "t.scn:2:1: empty thread 'v'" },
+	/* kvm_vcpu_map() mappings: held before use, unmapped by their thread */
+	{ "thread v\n map-access gfn=1 write\nend\n",
+	  "t.scn:2:2: gfn 0x1 is not mapped by this thread ('vcpu-map' it first)" },
+	{ "thread v\n vcpu-unmap gfn=1\nend\n",
+	  "t.scn:2:2: gfn 0x1 is not mapped by this thread ('vcpu-map' it first)" },
+	{ "thread v\n vcpu-map gfn=1\n vcpu-map gfn=1\nend\n",
+	  "t.scn:3:2: gfn 0x1 is already mapped (vcpu-map at line 2)" },
+	{ "thread v\n vcpu-map gfn=1\n fault gfn=1 read\nend\n",
+	  "t.scn:2:2: gfn 0x1 is mapped and never unmapped ('vcpu-unmap' missing)" },
+	{ "thread v\n repeat 2 vcpu-map gfn=1\nend\n",
+	  "t.scn:2:2: a 'repeat' body must unmap what it maps (gfn 0x1)" },
+	{ "thread v\n vcpu-map gfn=1\n repeat 2 vcpu-unmap gfn=1\nend\n",
+	  "t.scn:3:2: a 'repeat' body must not unmap what it did not map (gfn 0x1)" },
+	{ "thread v\n vcpu-map gfn=1\n vcpu-map gfn=2\n vcpu-map gfn=3\n vcpu-map gfn=4\n"
+	  " vcpu-map gfn=5\nend\n",
+	  "t.scn:6:2: gfn 0x5: a thread holds at most 4 mappings" },
+	{ "thread v\n vcpu-map gfn=1\nend\nthread w\n vcpu-unmap gfn=1\nend\n",
+	  "t.scn:2:2: gfn 0x1 is mapped and never unmapped ('vcpu-unmap' missing)" },
 	{ "thread v\n repeat 3\n end\nend\n", "t.scn:3:2: empty 'repeat' block" },
 	{ "thread v\n teardown\n anon hva=0 size=4K\nend\n",
 	  "t.scn:3:2: 'anon' is not an operation ('end' missing before it?)" },

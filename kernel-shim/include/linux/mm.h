@@ -123,6 +123,8 @@ bool get_user_page_fast_only(unsigned long addr, unsigned int gup_flags,
 long get_user_pages_unlocked(unsigned long start, unsigned long nr_pages,
 			     struct page **pages, unsigned int gup_flags);
 /* FOLL_PIN flavours (6.13 kvm_vcpu_map). */
+int pin_user_pages_fast(unsigned long start, int nr_pages, unsigned int gup_flags,
+			struct page **pages);
 long pin_user_pages_unlocked(unsigned long start, unsigned long nr_pages,
 			     struct page **pages, unsigned int gup_flags);
 void unpin_user_page(struct page *page);

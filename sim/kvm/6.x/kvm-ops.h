@@ -32,6 +32,12 @@ KVM_OP_VOID_OPTIONAL(kvm_release_faultin_page,
 		     (kvm, page, unused, dirty))
 
 /* arch/x86/kvm/mmu/mmu.c */
+/* kvm_main.c: a guest page mapped for KVM's own use (6.13: pinned) */
+KVM_OP(int, kvm_vcpu_map, (struct kvm_vcpu *vcpu, gfn_t gfn, struct kvm_host_map *map),
+       (vcpu, gfn, map), NONE)
+KVM_OP_VOID(kvm_vcpu_unmap, (struct kvm_vcpu *vcpu, struct kvm_host_map *map, bool dirty),
+	    (vcpu, map, dirty))
+
 KVM_OP(int, kvm_faultin_pfn, (struct kvm_vcpu *vcpu, struct kvm_page_fault *fault),
        (vcpu, fault), NONE)
 KVM_OP(int, kvm_tdp_mmu_page_fault, (struct kvm_vcpu *vcpu, struct kvm_page_fault *fault),

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "linux/highmem.h"
 #include "linux/mmu_notifier.h"
 
 const struct kvm6_variant_ops *kvm6_ops;
@@ -332,6 +333,91 @@ kvm_pfn_t v6_6___gfn_to_pfn_memslot(struct kvm_memory_slot *slot, gfn_t gfn, boo
 	return v6_6_hva_to_pfn(addr, atomic, async, write_fault, writable);
 }
 
+/* ---- mapping a guest page for KVM's own use ------------------------------------ */
+
+/* v6.6 kvm_host.h: a map of memory with no struct page (the model's is NULL). */
+#define KVM_UNMAPPED_PAGE NULL
+
+/* v6.6 kvm_main.c: kvm_release_pfn_dirty(). */
+static void kvm_release_pfn_dirty(kvm_pfn_t pfn)
+{
+	struct page *page;
+
+	if (is_error_noslot_pfn(pfn))
+		return;
+
+	page = kvm_pfn_to_refcounted_page(pfn);
+	if (!page)
+		return;
+
+	kvm_release_page_dirty(page);
+}
+
+/*
+ * v6.6 kvm_main.c: kvm_vcpu_map(): gfn_to_pfn() -- a reference on a
+ * refcounted page -- then kmap() of a struct page or memremap() of the rest.
+ * Nothing but that reference keeps the page until kvm_vcpu_unmap().
+ */
+int v6_6_kvm_vcpu_map(struct kvm_vcpu *vcpu, gfn_t gfn, struct kvm_host_map *map)
+{
+	kvm_pfn_t pfn;
+	void *hva = NULL;
+	struct page *page = KVM_UNMAPPED_PAGE;
+
+	if (!map)
+		return -EINVAL;
+
+	pfn = v6_6___gfn_to_pfn_memslot(gfn_to_memslot(vcpu->kvm, gfn), gfn, false, NULL, true,
+					NULL, NULL);
+	if (is_error_noslot_pfn(pfn))
+		return -EINVAL;
+
+	if (pfn_valid(pfn)) {
+		page = pfn_to_page(pfn);
+		hva = kmap(page);
+	} else {
+		hva = memremap((unsigned long long)pfn << PAGE_SHIFT, PAGE_SIZE, MEMREMAP_WB);
+	}
+
+	if (!hva)
+		return -EFAULT;
+
+	map->page = page;
+	map->hva = hva;
+	map->pfn = pfn;
+	map->gfn = gfn;
+
+	return 0;
+}
+
+/*
+ * v6.6 kvm_main.c: kvm_vcpu_unmap() -> kvm_release_pfn(): by pfn, dirty if
+ * the caller wrote (kvm_vcpu_mark_page_dirty(), the dirty log, is not
+ * modelled).
+ */
+void v6_6_kvm_vcpu_unmap(struct kvm_vcpu *vcpu, struct kvm_host_map *map, bool dirty)
+{
+	(void)vcpu;
+	if (!map)
+		return;
+
+	if (!map->hva)
+		return;
+
+	if (map->page != KVM_UNMAPPED_PAGE)
+		kunmap(map->page);
+	else
+		memunmap(map->hva);
+
+	if (dirty)
+		kvm_release_pfn_dirty(map->pfn);
+	else
+		kvm_release_pfn_clean(map->pfn);
+
+	map->hva = NULL;
+	map->page = NULL;
+}
+
 /*
  * v6.6 kvm_host.h: mmu_invalidate_retry_hva() (4a42d848db95, renamed by
  * 20ec3ebd707c): retry if an invalidation in progress covers @hva, or one
@@ -637,6 +723,16 @@ static void kvm_destroy_vm6(struct kvm *kvm)
 
 /* ---- the generation -------------------------------------------------------------------- */
 
+static int kvm_vcpu_map6(struct kvm_vcpu *vcpu, gfn_t gfn, struct kvm_host_map *map)
+{
+	return kvm_vcpu_map(vcpu, gfn, map);
+}
+
+static void kvm_vcpu_unmap6(struct kvm_vcpu *vcpu, struct kvm_host_map *map, bool dirty)
+{
+	kvm_vcpu_unmap(vcpu, map, dirty);
+}
+
 static const char *const kvm6_op_names[] = {
 #define KVM_OP(ret, name, params, args, trace) #name,
 #define KVM_OP_VOID(name, params, args) #name,
@@ -672,6 +768,8 @@ const struct kvm_generation kvm_gen_6 = {
 	.vcpu_create = kvm_vcpu_create6,
 	.vcpu_fault = kvm_vcpu_fault6,
 	.vcpu_access = kvm_vcpu_access6,
+	.vcpu_map = kvm_vcpu_map6,
+	.vcpu_unmap = kvm_vcpu_unmap6,
 	.destroy_vm = kvm_destroy_vm6,
 	.decide = kvm6_decide,
 };

@@ -233,3 +233,41 @@ KVM_VARIANT(mut_release_adjusted_pfn) = {
 	.replaces = { .tdp_page_fault = mut_release_adjusted_pfn_tdp_page_fault },
 	.commits = { .tdp_page_fault = "mutant" },
 };
+
+/*
+ * mut-map-put-early: the alternative Dan Williams rejected in the thread
+ * (docs/semantics.md D2), put_page() right after gup, applied where it
+ * breaks: kvm_vcpu_map() keeps no reference while KVM touches the page
+ * outside MMU-notifier protection, and kvm_vcpu_unmap() has nothing to put.
+ */
+static int mut_map_put_early_kvm_vcpu_map(struct kvm_vcpu *vcpu, gfn_t gfn,
+					  struct kvm_host_map *map)
+{
+	int r = v5_4_rc7_kvm_vcpu_map(vcpu, gfn, map);
+
+	if (!r)
+		kvm_release_pfn_clean(map->pfn);
+	return r;
+}
+
+static void mut_map_put_early_kvm_vcpu_unmap(struct kvm_vcpu *vcpu, struct kvm_host_map *map,
+					     bool dirty)
+{
+	(void)vcpu;
+	if (!map->hva)
+		return;
+	if (dirty)
+		kvm_set_pfn_dirty(map->pfn);
+	map->hva = NULL;
+	map->page = NULL;
+}
+
+KVM_VARIANT(mut_map_put_early) = {
+	.v = { .name = "mut-map-put-early", .base = "v5.4", .mutant = true,
+	       .catches = "unprotected-page-access", .kernel = "mutant of v5.4",
+	       .summary = "kvm_vcpu_map() puts the page right after gup (the thread's rejected alternative)",
+	       .default_era = KS_ERA_5_2 },
+	.replaces = { .kvm_vcpu_map = mut_map_put_early_kvm_vcpu_map,
+		      .kvm_vcpu_unmap = mut_map_put_early_kvm_vcpu_unmap },
+	.commits = { .kvm_vcpu_map = "mutant", .kvm_vcpu_unmap = "mutant" },
+};

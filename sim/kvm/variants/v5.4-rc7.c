@@ -8,11 +8,18 @@
  *  - transparent_hugepage_adjust() takes gfn by value (__direct_map derives
  *    the base gfn from the level);
  *  - kvm_set_pfn_dirty() lost the inner PageReserved() check;
- *  - direct_pte_prefetch_many() puts each page it prefetched.
+ *  - direct_pte_prefetch_many() puts each page it prefetched;
+ *  - e45adf665a53 "KVM: Introduce a new guest mapping API" (KarimAllah Ahmed,
+ *    5.1): kvm_vcpu_map()/kvm_vcpu_unmap(), which also map memory without a
+ *    struct page (memremap()) and release by pfn.
  *
  * ZONE_DEVICE pages are still kvm_is_reserved_pfn(): the D1 leak remains.
  */
 #include "kvm/kvm.h"
+
+#include <errno.h>
+
+#include "linux/highmem.h"
 
 /* v5.4-rc7 mmu.c: mmu_set_spte() without the release. */
 static int v5_4_rc7_mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_spte *sptep,
@@ -110,6 +117,75 @@ out_unlock:
 	return r;
 }
 
+/* 5.1 kvm_host.h: a map of memory with no struct page (the model's is NULL). */
+#define KVM_UNMAPPED_PAGE NULL
+
+/*
+ * v5.4-rc7 kvm_main.c: kvm_vcpu_map() -> __kvm_map_gfn() (e45adf665a53):
+ * the pfn from gfn_to_pfn_memslot(), a struct page's kmap() or a memremap()
+ * of the rest; the reference gup took stays until kvm_vcpu_unmap().
+ */
+int v5_4_rc7_kvm_vcpu_map(struct kvm_vcpu *vcpu, gfn_t gfn, struct kvm_host_map *map)
+{
+	kvm_pfn_t pfn;
+	void *hva = NULL;
+	struct page *page = KVM_UNMAPPED_PAGE;
+
+	if (!map)
+		return -EINVAL;
+
+	pfn = __gfn_to_pfn_memslot(gfn_to_memslot(vcpu->kvm, gfn), gfn, false, NULL, true,
+				   NULL);
+	if (is_error_noslot_pfn(pfn))
+		return -EINVAL;
+
+	if (pfn_valid(pfn)) {
+		page = pfn_to_page(pfn);
+		hva = kmap(page);
+	} else {
+		hva = memremap((unsigned long long)pfn << PAGE_SHIFT, PAGE_SIZE, MEMREMAP_WB);
+	}
+
+	if (!hva)
+		return -EFAULT;
+
+	map->page = page;
+	map->hva = hva;
+	map->pfn = pfn;
+	map->gfn = gfn;
+
+	return 0;
+}
+
+/*
+ * v5.4-rc7 kvm_main.c: kvm_vcpu_unmap() (e45adf665a53): release by pfn,
+ * dirty if the caller wrote.  kvm_vcpu_mark_page_dirty() is the dirty log,
+ * which the model does not keep.
+ */
+static void v5_4_rc7_kvm_vcpu_unmap(struct kvm_vcpu *vcpu, struct kvm_host_map *map,
+				    bool dirty)
+{
+	(void)vcpu;
+	if (!map)
+		return;
+
+	if (!map->hva)
+		return;
+
+	if (map->page != KVM_UNMAPPED_PAGE)
+		kunmap(map->page);
+	else
+		memunmap(map->hva);
+
+	if (dirty)
+		kvm_release_pfn_dirty(map->pfn);
+	else
+		kvm_release_pfn_clean(map->pfn);
+
+	map->hva = NULL;
+	map->page = NULL;
+}
+
 KVM_VARIANT(v5_4_rc7) = {
 	.v = { .name = "v5.4-rc7", .base = "v4.19",
 	       .kernel = "v5.4-rc7, the parent of a78986aae9b2",
@@ -122,6 +198,8 @@ KVM_VARIANT(v5_4_rc7) = {
 		.kvm_set_pfn_dirty = v5_4_rc7_kvm_set_pfn_dirty,
 		.tdp_page_fault = v5_4_rc7_tdp_page_fault,
 		.direct_pte_prefetch_many = v5_4_rc7_direct_pte_prefetch_many,
+		.kvm_vcpu_map = v5_4_rc7_kvm_vcpu_map,
+		.kvm_vcpu_unmap = v5_4_rc7_kvm_vcpu_unmap,
 	},
 	.commits = {
 		.mmu_set_spte = "43fdcda96e25",
@@ -129,5 +207,7 @@ KVM_VARIANT(v5_4_rc7) = {
 		.kvm_set_pfn_dirty = "v5.4-rc7 (commit unverified)",
 		.tdp_page_fault = "43fdcda96e25",
 		.direct_pte_prefetch_many = "43fdcda96e25",
+		.kvm_vcpu_map = "e45adf665a53",
+		.kvm_vcpu_unmap = "e45adf665a53",
 	},
 };

@@ -19,12 +19,37 @@
  *  - f00dfa90ceb1 (6.8) gfn-based retry, and the lockless early checks
  *    before and after gup (mmu_invalidate_retry_gfn_unsafe()).
  *
- * kvm_vcpu_map() pinning (2bcb52a3602b) is not modelled: the scenario
- * language refuses vcpu-map.
+ *  - 2bcb52a3602b "Pin (as in FOLL_PIN) pages during kvm_vcpu_map()" and
+ *    68e51d0a437b "Disallow direct access (w/o mmu_notifier) to unpinned
+ *    pfn by default": kvm_vcpu_map() pins, and refuses a remapped pfn it
+ *    cannot pin; kvm_vcpu_unmap() dirties a writable map and unpins.
  */
 #include "kvm/6.x/kvm_host.h"
 
 #include <errno.h>
+
+#include "linux/highmem.h"
+
+/* v6.13 virt/kvm/kvm_mm.h: struct kvm_follow_pfn, the fields modelled. */
+struct kvm_follow_pfn {
+	struct kvm_memory_slot *slot;
+	gfn_t gfn;
+	/* FOLL_* flags modifying lookup behavior, e.g. FOLL_WRITE. */
+	unsigned int flags;
+	/*
+	 * Pin the page (effectively FOLL_PIN): it must be pinned if KVM will
+	 * touch it through a kernel mapping, outside MMU-notifier protection.
+	 */
+	bool pin;
+	/* If non-NULL, try to get a writable mapping even for a read fault. */
+	bool *map_writable;
+	/* Set to the page gup or pin gave KVM a reference on, else NULL. */
+	struct page **refcounted_page;
+	unsigned long hva;
+};
+
+/* kvm.allow_unsafe_mappings (68e51d0a437b): off, its default. */
+static const bool allow_unsafe_mappings;
 
 /*
  * v6.13 kvm_host.h: kvm_release_faultin_page(): put the page the fault got,
@@ -63,15 +88,25 @@ static void v6_13_kvm_release_faultin_page(struct kvm *kvm, struct page *page, b
  * from the PTE, writable only if the PTE is, and no reference: there is no
  * refcounted page (kvm_resolve_pfn() with a PTE).
  */
-static int hva_to_pfn_remapped(struct vm_area_struct *vma, unsigned long addr,
-			       bool write_fault, bool *writable, kvm_pfn_t *p_pfn)
+static int hva_to_pfn_remapped(struct vm_area_struct *vma, struct kvm_follow_pfn *kfp,
+			       kvm_pfn_t *p_pfn)
 {
-	unsigned long pfn;
+	unsigned long addr = kfp->hva, pfn;
+	bool write_fault = kfp->flags & FOLL_WRITE;
+	bool *writable = kfp->map_writable;
 	enum pg_level level;
 	pte_t pte;
 	int r;
 
 	KS_FUNC();
+	/*
+	 * Remapped memory cannot be pinned in any meaningful sense.  Bail if
+	 * the caller wants to pin the page, i.e. access the page outside of
+	 * MMU notifier protection, and unsafe mappings are disallowed.
+	 */
+	if (kfp->pin && !allow_unsafe_mappings)
+		return -EINVAL;
+
 	r = hva_follow_pfn(vma, addr, write_fault, &pfn);
 	if (r)
 		return r;
@@ -89,24 +124,37 @@ static int hva_to_pfn_remapped(struct vm_area_struct *vma, unsigned long addr,
 /*
  * v6.13 kvm_main.c: hva_to_pfn(struct kvm_follow_pfn *) (c0461f20630b):
  * gup-fast, gup-slow, then the VMA; *refcounted_page is the page gup
- * returned, NULL for a remapped pfn.
+ * returned, NULL for a remapped pfn.  With .pin (2bcb52a3602b) the pages
+ * are pinned (FOLL_PIN), the fast path only for a write, and a read is never
+ * upgraded to a writable mapping.
  */
-static kvm_pfn_t hva_to_pfn(unsigned long hva, bool write_fault, bool *map_writable,
-			    struct page **refcounted_page)
+static kvm_pfn_t hva_to_pfn(struct kvm_follow_pfn *kfp)
 {
 	struct mm_struct *mm = kvm_current->mm;
+	unsigned long hva = kfp->hva;
+	bool write_fault = kfp->flags & FOLL_WRITE;
 	struct vm_area_struct *vma;
+	struct page *page;
 	kvm_pfn_t pfn = 0;
 	int npages, r;
 
 	KS_FUNC();
-	*refcounted_page = NULL;
-	if (hva_to_pfn_fast(hva, write_fault, map_writable, &pfn))
-		goto refcounted;
+	*kfp->refcounted_page = NULL;
+	if (kfp->pin) {
+		/* hva_to_pfn_fast(), hva_to_pfn_slow() with kfp->pin */
+		if (write_fault && pin_user_pages_fast(hva, 1, FOLL_WRITE, &page) == 1)
+			goto pinned;
+		npages = (int)pin_user_pages_unlocked(hva, 1, &page, FOLL_HWPOISON | kfp->flags);
+		if (npages == 1)
+			goto pinned;
+	} else {
+		if (hva_to_pfn_fast(hva, write_fault, kfp->map_writable, &pfn))
+			goto refcounted;
 
-	npages = hva_to_pfn_slow(hva, NULL, write_fault, map_writable, &pfn);
-	if (npages == 1)
-		goto refcounted;
+		npages = hva_to_pfn_slow(hva, NULL, write_fault, kfp->map_writable, &pfn);
+		if (npages == 1)
+			goto refcounted;
+	}
 	if (npages == -EINTR || npages == -EAGAIN)
 		return KVM_PFN_ERR_FAULT;	/* KVM_PFN_ERR_SIGPENDING: no signals in the model */
 	if (npages == -EHWPOISON)
@@ -118,7 +166,7 @@ retry:
 	if (vma == NULL)
 		pfn = KVM_PFN_ERR_FAULT;
 	else if (vma->vm_flags & (VM_IO | VM_PFNMAP)) {
-		r = hva_to_pfn_remapped(vma, hva, write_fault, map_writable, &pfn);
+		r = hva_to_pfn_remapped(vma, kfp, &pfn);
 		if (r == -EAGAIN)
 			goto retry;
 		if (r < 0)
@@ -129,10 +177,27 @@ retry:
 	up_read(&mm->mmap_lock);
 	return pfn;
 
+pinned:
+	pfn = page_to_pfn(page);
 refcounted:
 	/* kvm_resolve_pfn() */
-	*refcounted_page = pfn_to_page(pfn);
+	*kfp->refcounted_page = pfn_to_page(pfn);
 	return pfn;
+}
+
+/* v6.13 kvm_main.c: kvm_follow_pfn(): no slot is no pfn; a read-only slot is never written. */
+static kvm_pfn_t kvm_follow_pfn(struct kvm_follow_pfn *kfp)
+{
+	if (!kfp->slot)
+		return KVM_PFN_NOSLOT;
+	if ((kfp->flags & FOLL_WRITE) && (kfp->slot->flags & KVM_MEM_READONLY))
+		return KVM_PFN_ERR_RO_FAULT;
+
+	kfp->hva = gfn_to_hva_memslot(kfp->slot, kfp->gfn);
+	if (kfp->map_writable && (kfp->slot->flags & KVM_MEM_READONLY))
+		kfp->map_writable = NULL;	/* *map_writable stays false */
+
+	return hva_to_pfn(kfp);
 }
 
 /*
@@ -164,6 +229,7 @@ static void kvm_mmu_finish_page_fault(struct kvm_vcpu *vcpu, struct kvm_page_fau
 static int v6_13_kvm_faultin_pfn(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
 {
 	struct kvm *kvm = vcpu->kvm;
+	struct kvm_follow_pfn kfp;
 
 	ks_sched_point(kvm->seq_obj, KS_READ);
 	fault->mmu_seq = kvm->mmu_invalidate_seq;
@@ -182,15 +248,16 @@ static int v6_13_kvm_faultin_pfn(struct kvm_vcpu *vcpu, struct kvm_page_fault *f
 		return RET_PF_RETRY;
 
 	/* __kvm_mmu_faultin_pfn() -> __kvm_faultin_pfn() -> kvm_follow_pfn() */
-	if (fault->write && (fault->slot->flags & KVM_MEM_READONLY)) {
-		fault->pfn = KVM_PFN_ERR_RO_FAULT;
-	} else {
-		fault->map_writable = !(fault->slot->flags & KVM_MEM_READONLY);
-		fault->hva = gfn_to_hva_memslot(fault->slot, fault->gfn);
-		fault->pfn = hva_to_pfn(fault->hva, fault->write,
-					fault->map_writable ? &fault->map_writable : NULL,
-					&fault->refcounted_page);
-	}
+	fault->map_writable = false;
+	kfp = (struct kvm_follow_pfn){
+		.slot = fault->slot,
+		.gfn = fault->gfn,
+		.flags = fault->write ? FOLL_WRITE : 0,
+		.map_writable = &fault->map_writable,
+		.refcounted_page = &fault->refcounted_page,
+	};
+	fault->pfn = kvm_follow_pfn(&kfp);
+	fault->hva = kfp.hva;
 	if (is_error_pfn(fault->pfn))
 		return kvm_handle_error_pfn(vcpu, fault);
 
@@ -277,6 +344,70 @@ static void v6_13_handle_changed_spte(struct kvm *kvm, gfn_t gfn, struct kvm_spt
 	(void)shared;
 }
 
+/*
+ * v6.13 kvm_main.c: __kvm_vcpu_map() (2bcb52a3602b), as kvm_vcpu_map()
+ * calls it, writable: the page is pinned until kvm_vcpu_unmap().
+ */
+static int v6_13_kvm_vcpu_map(struct kvm_vcpu *vcpu, gfn_t gfn, struct kvm_host_map *map)
+{
+	struct kvm_follow_pfn kfp = {
+		.slot = gfn_to_memslot(vcpu->kvm, gfn),
+		.gfn = gfn,
+		.flags = FOLL_WRITE,
+		.refcounted_page = &map->pinned_page,
+		.pin = true,
+	};
+
+	map->pinned_page = NULL;
+	map->page = NULL;
+	map->hva = NULL;
+	map->gfn = gfn;
+	map->writable = true;
+
+	map->pfn = kvm_follow_pfn(&kfp);
+	if (is_error_noslot_pfn(map->pfn))
+		return -EINVAL;
+
+	if (pfn_valid(map->pfn)) {
+		map->page = pfn_to_page(map->pfn);
+		map->hva = kmap(map->page);
+	} else {
+		map->hva = memremap((unsigned long long)map->pfn << PAGE_SHIFT, PAGE_SIZE,
+				    MEMREMAP_WB);
+	}
+
+	return map->hva ? 0 : -EFAULT;
+}
+
+/*
+ * v6.13 kvm_main.c: kvm_vcpu_unmap(): a writable map dirties the page
+ * (kvm_vcpu_mark_page_dirty(), the dirty log, is not modelled), and the pin
+ * goes.  6.13 has no @dirty: the map's writability decides.
+ */
+static void v6_13_kvm_vcpu_unmap(struct kvm_vcpu *vcpu, struct kvm_host_map *map, bool dirty)
+{
+	(void)vcpu;
+	(void)dirty;
+	if (!map->hva)
+		return;
+
+	if (map->page)
+		kunmap(map->page);
+	else
+		memunmap(map->hva);
+
+	if (map->pinned_page) {
+		if (map->writable)
+			kvm_set_page_dirty(map->pinned_page);
+		kvm_set_page_accessed(map->pinned_page);
+		unpin_user_page(map->pinned_page);
+	}
+
+	map->hva = NULL;
+	map->page = NULL;
+	map->pinned_page = NULL;
+}
+
 KVM_VARIANT(v6_13) = {
 	.v = { .name = "v6.13", .base = "v6.6-stable",
 	       .kernel = "v6.13: kvm_follow_pfn (c0461f20630b, 3dd48ecfac7f, dc06193532af, 93b7da404f5b)",
@@ -294,6 +425,8 @@ KVM_VARIANT(v6_13) = {
 		.kvm_tdp_mmu_page_fault = v6_13_kvm_tdp_mmu_page_fault,
 		.is_page_fault_stale = v6_13_is_page_fault_stale,
 		.handle_changed_spte = v6_13_handle_changed_spte,
+		.kvm_vcpu_map = v6_13_kvm_vcpu_map,
+		.kvm_vcpu_unmap = v6_13_kvm_vcpu_unmap,
 	},
 	.commits6 = {
 		.kvm_pfn_to_refcounted_page = "93b7da404f5b",
@@ -305,5 +438,7 @@ KVM_VARIANT(v6_13) = {
 		.kvm_tdp_mmu_page_fault = "dc06193532af",
 		.is_page_fault_stale = "f00dfa90ceb1",
 		.handle_changed_spte = "66bc627e7fee, aa85986e7150",
+		.kvm_vcpu_map = "2bcb52a3602b, 68e51d0a437b",
+		.kvm_vcpu_unmap = "2bcb52a3602b",
 	},
 };

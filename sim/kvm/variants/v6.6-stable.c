@@ -17,7 +17,9 @@
  *  - mmu_lock an rwlock taken for read by faults, SPTEs by cmpxchg, zaps
  *    that yield (flushing first) and restart, a TLB per vCPU;
  *  - 4a42d848db95 (5.12) range-based retry, named mmu_invalidate_* by
- *    20ec3ebd707c (6.1).
+ *    20ec3ebd707c (6.1);
+ *  - kvm_vcpu_map() as e45adf665a53 made it, without the gfn_to_pfn_cache
+ *    that 357a18ad230f removed: a reference, not a pin.
  */
 #include "kvm/6.x/kvm_host.h"
 
@@ -40,6 +42,8 @@ KVM_VARIANT(v6_6_stable) = {
 		.tdp_mmu_zap_leafs = v6_6_tdp_mmu_zap_leafs,
 		.tdp_mmu_iter_cond_resched = v6_6_tdp_mmu_iter_cond_resched,
 		.handle_changed_spte = v6_6_handle_changed_spte,
+		.kvm_vcpu_map = v6_6_kvm_vcpu_map,
+		.kvm_vcpu_unmap = v6_6_kvm_vcpu_unmap,
 	},
 	.commits6 = {
 		.kvm_pfn_to_refcounted_page = "b14b2690c50e, 284dc4930773, 6573a6910ce4",
@@ -53,5 +57,7 @@ KVM_VARIANT(v6_6_stable) = {
 		.tdp_mmu_zap_leafs = "v6.6",
 		.tdp_mmu_iter_cond_resched = "v6.6",
 		.handle_changed_spte = "v6.6",
+		.kvm_vcpu_map = "e45adf665a53, 357a18ad230f",
+		.kvm_vcpu_unmap = "e45adf665a53, 357a18ad230f",
 	},
 };
