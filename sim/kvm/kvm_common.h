@@ -55,6 +55,12 @@ static inline bool is_noslot_pfn(kvm_pfn_t pfn)
 	return pfn == KVM_PFN_NOSLOT;
 }
 
+/* include/linux/kvm_host.h: pfn_to_hpa(). */
+static inline uint64_t pfn_to_hpa(kvm_pfn_t pfn)
+{
+	return (uint64_t)pfn << PAGE_SHIFT;
+}
+
 /* Page-table levels, as PT_PAGE_TABLE_LEVEL / PT_DIRECTORY_LEVEL in 4.19. */
 #define PT_PAGE_TABLE_LEVEL	1
 #define PT_DIRECTORY_LEVEL	2

@@ -193,6 +193,18 @@ static bool kvm_oracle_host_pfn(struct mm_struct *mm, unsigned long hva,
 	return true;
 }
 
+/* The device whose memory holds @pfn, or NULL. */
+static struct dev_dax *kvm_oracle_device_of(const struct kvm_oracle_state *s, kvm_pfn_t pfn)
+{
+	int d;
+
+	for (d = 0; d < s->ndevices; d++)
+		if (pfn >= s->devices[d]->pgmap.start_pfn &&
+		    pfn < s->devices[d]->pgmap.start_pfn + s->devices[d]->pgmap.nr_pages)
+			return s->devices[d];
+	return NULL;
+}
+
 static void kvm_oracle_check_spte(struct kvm *kvm, struct kvm_oracle_state *s,
 				  struct kvm_memory_slot *slot, gfn_t gfn, int level)
 {
@@ -200,21 +212,15 @@ static void kvm_oracle_check_spte(struct kvm *kvm, struct kvm_oracle_state *s,
 	unsigned long npages = KVM_PAGES_PER_HPAGE(level), i;
 	unsigned long hva0 = gfn_to_hva_memslot(slot, gfn);
 	ks_obj_t obj = kvm_spte_obj(gfn, level);
-	int d;
+	struct dev_dax *dev;
 
 	if (!sptep->present)
 		return;
-	for (d = 0; d < s->ndevices; d++) {
-		struct dev_dax *dev = s->devices[d];
-
-		if (dev->unbound && sptep->pfn >= dev->pgmap.start_pfn &&
-		    sptep->pfn < dev->pgmap.start_pfn + dev->pgmap.nr_pages &&
-		    kvm_oracle_first(s, "unbind-survivor", obj))
-			ks_violation("unbind-survivor", obj,
-				     "SPTE for gfn 0x%llx maps pfn 0x%llx of %s after its unbind finished",
-				     (unsigned long long)gfn,
-				     (unsigned long long)sptep->pfn, dev->name);
-	}
+	dev = kvm_oracle_device_of(s, sptep->pfn);
+	if (dev && dev->unbound && kvm_oracle_first(s, "unbind-survivor", obj))
+		ks_violation("unbind-survivor", obj,
+			     "SPTE for gfn 0x%llx maps pfn 0x%llx of %s after its unbind finished",
+			     (unsigned long long)gfn, (unsigned long long)sptep->pfn, dev->name);
 	if (kvm_oracle_invalidating(s, hva0, hva0 + npages * PAGE_SIZE))
 		return;
 	for (i = 0; i < npages; i++) {
@@ -400,18 +406,6 @@ static void kvm_oracle_page_touched(struct page *page, const char *func)
 	ks_violation("unprotected-page-access", KS_OBJ(KS_OBJ_PAGE, page->pfn),
 		     "%s (in %s) by %s touches device page 0x%lx with no reference on it and no mmu_lock section over an SPTE mapping it",
 		     func, ks_frame_name(k), ks_thread_name(ks_tid()), page->pfn);
-}
-
-/* The device whose memory holds @pfn, or NULL. */
-static struct dev_dax *kvm_oracle_device_of(const struct kvm_oracle_state *s, kvm_pfn_t pfn)
-{
-	int d;
-
-	for (d = 0; d < s->ndevices; d++)
-		if (pfn >= s->devices[d]->pgmap.start_pfn &&
-		    pfn < s->devices[d]->pgmap.start_pfn + s->devices[d]->pgmap.nr_pages)
-			return s->devices[d];
-	return NULL;
 }
 
 /* unbind-survivor: a kvm_vcpu_map() mapping into a device whose unbind finished. */

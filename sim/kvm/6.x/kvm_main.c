@@ -376,7 +376,7 @@ int v6_6_kvm_vcpu_map(struct kvm_vcpu *vcpu, gfn_t gfn, struct kvm_host_map *map
 		page = pfn_to_page(pfn);
 		hva = kmap(page);
 	} else {
-		hva = memremap((unsigned long long)pfn << PAGE_SHIFT, PAGE_SIZE, MEMREMAP_WB);
+		hva = memremap(pfn_to_hpa(pfn), PAGE_SIZE, MEMREMAP_WB);
 	}
 
 	if (!hva)

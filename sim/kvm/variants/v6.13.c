@@ -372,8 +372,7 @@ static int v6_13_kvm_vcpu_map(struct kvm_vcpu *vcpu, gfn_t gfn, struct kvm_host_
 		map->page = pfn_to_page(map->pfn);
 		map->hva = kmap(map->page);
 	} else {
-		map->hva = memremap((unsigned long long)map->pfn << PAGE_SHIFT, PAGE_SIZE,
-				    MEMREMAP_WB);
+		map->hva = memremap(pfn_to_hpa(map->pfn), PAGE_SIZE, MEMREMAP_WB);
 	}
 
 	return map->hva ? 0 : -EFAULT;
