@@ -74,6 +74,7 @@ struct kvm_spte kvm_spte_clear(struct kvm *kvm, struct kvm_spte *sptep, gfn_t gf
 			       int level);
 int kvm_unmap_hva_range(struct kvm *kvm, unsigned long start, unsigned long end);
 void kvm_mmu_zap_all(struct kvm *kvm);
+void kvm_zap_gfn_range(struct kvm *kvm, gfn_t gfn_start, gfn_t gfn_end);
 int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, uint32_t error_code);
 
 /* The VM, its memslots and its vCPUs (kvm_main.c). */

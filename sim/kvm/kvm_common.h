@@ -224,6 +224,8 @@ struct kvm_generation {
 	 */
 	int (*vcpu_map)(struct kvm_vcpu *vcpu, gfn_t gfn, struct kvm_host_map *map);
 	void (*vcpu_unmap)(struct kvm_vcpu *vcpu, struct kvm_host_map *map, bool dirty);
+	/* kvm_zap_gfn_range(): every SPTE of [@gfn_start, @gfn_end), under mmu_lock */
+	void (*zap_gfn_range)(struct kvm *kvm, gfn_t gfn_start, gfn_t gfn_end);
 	void (*destroy_vm)(struct kvm *kvm);
 	/*
 	 * A decision of the table (diff.c) asked of this generation's code, on
@@ -397,6 +399,11 @@ void kvm_oracle_invalidate_end(unsigned long start, unsigned long end);
 /* An SPTE was installed, changed or cleared: the per-step oracles check again. */
 void kvm_oracle_spte_changed(void);
 void kvm_oracle_spte_zapped(struct kvm *kvm, kvm_pfn_t pfn, unsigned long npages);
+/*
+ * kvm_zap_gfn_range() of [@start, @end) is about to drop mmu_lock: no SPTE,
+ * and (6.x, flushed) no vCPU TLB entry, may map a gfn in it.
+ */
+void kvm_oracle_zap_done(struct kvm *kvm, gfn_t start, gfn_t end);
 void kvm_oracle_retry_passed(struct kvm *kvm);
 void kvm_oracles_after_step(struct kvm *kvm);
 void kvm_oracles_finish(struct kvm *kvm);

@@ -114,5 +114,6 @@ const struct kvm_generation kvm_gen_4_19 = {
 	.vcpu_access = kvm_vcpu_access,
 	.vcpu_map = kvm_vcpu_map,
 	.vcpu_unmap = kvm_vcpu_unmap,
+	.zap_gfn_range = kvm_zap_gfn_range,
 	.destroy_vm = kvm_destroy_vm,
 };

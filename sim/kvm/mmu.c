@@ -311,6 +311,54 @@ void kvm_mmu_zap_all(struct kvm *kvm)
 	spin_unlock(&kvm->mmu_lock);
 }
 
+/*
+ * v4.19 mmu.c: kvm_zap_gfn_range() -> slot_handle_level_range(kvm_zap_rmapp,
+ * PT_PAGE_TABLE_LEVEL .. PT_MAX_HUGEPAGE_LEVEL, lock_flush_tlb): the rmaps
+ * of [@gfn_start, @gfn_end) in every slot, one level at a time, under
+ * mmu_lock, and cond_resched_lock() wherever need_resched() or another CPU
+ * spinning on mmu_lock asks for it.  Nothing tells a fault in flight that a
+ * zap is running: until edb298c663fc (v5.15) made the zap an invalidation,
+ * a fault that gets mmu_lock during a yield installs an SPTE behind the zap.
+ * The model yields after each zapped SPTE, the places a yield can matter.
+ */
+void kvm_zap_gfn_range(struct kvm *kvm, gfn_t gfn_start, gfn_t gfn_end)
+{
+	int i, level;
+
+	KS_FUNC();
+	if (gfn_end <= gfn_start)
+		return;
+	spin_lock(&kvm->mmu_lock);
+	for (i = 0; i < kvm->nr_memslots; i++) {
+		struct kvm_memory_slot *slot = &kvm->memslots[i];
+		gfn_t start = gfn_start > slot->base_gfn ? gfn_start : slot->base_gfn;
+		gfn_t end = gfn_end < slot->base_gfn + slot->npages ?
+			    gfn_end : slot->base_gfn + slot->npages;
+
+		if (start >= end)
+			continue;
+		for (level = PT_PAGE_TABLE_LEVEL; level <= PT_DIRECTORY_LEVEL; level++) {
+			gfn_t step = KVM_PAGES_PER_HPAGE(level), gfn;
+
+			for (gfn = start & ~(step - 1); gfn < end; gfn += step) {
+				struct kvm_spte *sptep;
+
+				if (gfn < (slot->base_gfn & ~(step - 1)))
+					continue;
+				sptep = kvm_spte_at(slot, gfn, level);
+				if (!sptep->present)
+					continue;
+				drop_spte(kvm, sptep, gfn, level);
+				/* need_resched() || spin_needbreak(): cond_resched_lock() */
+				spin_unlock(&kvm->mmu_lock);
+				spin_lock(&kvm->mmu_lock);
+			}
+		}
+	}
+	kvm_oracle_zap_done(kvm, gfn_start, gfn_end);
+	spin_unlock(&kvm->mmu_lock);
+}
+
 /* ---- the huge-page decision ------------------------------------------------------ */
 
 bool mmu_gfn_lpage_is_disallowed(struct kvm_vcpu *vcpu, gfn_t gfn, int level)

@@ -8,6 +8,8 @@
  *                   PTE is.
  *  unbind-survivor  an SPTE to a device's pfn after that device's unbind
  *                   finished.
+ *  zap-survivor     an SPTE or vCPU TLB entry in the range of a
+ *                   kvm_zap_gfn_range() when it drops mmu_lock.
  *  unprotected-page-access
  *                   KVM's own code touches a ZONE_DEVICE struct page while
  *                   its thread holds no reference on it and is not inside an
@@ -486,6 +488,55 @@ void kvm_oracles_finish(struct kvm *kvm)
 {
 	kvm_oracles_after_step(kvm);
 	ks_audit();
+}
+
+/*
+ * zap-survivor: kvm_zap_gfn_range()'s own promise, checked as it drops
+ * mmu_lock -- nothing in the range is mapped, by an SPTE or (6.x, after the
+ * flush) a vCPU's TLB.  Its callers (MTRR and CR0.CD updates, APICv
+ * inhibits) rely on it to make the next access fault again.
+ */
+static bool kvm_gfn_frame_overlaps(gfn_t gfn, int level, gfn_t start, gfn_t end)
+{
+	gfn_t first = gfn & ~(KVM_PAGES_PER_HPAGE(level) - 1);
+
+	return first < end && first + KVM_PAGES_PER_HPAGE(level) > start;
+}
+
+void kvm_oracle_zap_done(struct kvm *kvm, gfn_t start, gfn_t end)
+{
+	struct kvm_oracle_state *s = kvm_oracle_state();
+	int v, i;
+
+	for (i = 0; i < kvm->nr_present; i++) {
+		const struct kvm_spte_ref *ref = &kvm->present[i];
+		ks_obj_t obj = kvm_spte_obj(ref->gfn, ref->level);
+
+		if (!kvm_gfn_frame_overlaps(ref->gfn, ref->level, start, end) ||
+		    !kvm_oracle_first(s, "zap-survivor", obj))
+			continue;
+		ks_violation("zap-survivor", obj,
+			     "the %s SPTE of gfn 0x%llx is present when kvm_zap_gfn_range(0x%llx-0x%llx) drops mmu_lock",
+			     ref->level == PT_DIRECTORY_LEVEL ? "2M" : "4K",
+			     (unsigned long long)ref->gfn, (unsigned long long)start,
+			     (unsigned long long)end);
+	}
+	for (v = 0; v < KVM_MAX_VCPUS; v++) {
+		const struct kvm_vcpu *vcpu = &kvm->vcpus[v];
+
+		for (i = 0; i < vcpu->nr_tlb; i++) {
+			const struct kvm_tlb_entry *e = &vcpu->tlb[i];
+			ks_obj_t obj = kvm_spte_obj(e->gfn, e->level);
+
+			if (!kvm_gfn_frame_overlaps(e->gfn, e->level, start, end) ||
+			    !kvm_oracle_first(s, "zap-survivor", obj))
+				continue;
+			ks_violation("zap-survivor", obj,
+				     "%s's TLB still maps gfn 0x%llx when kvm_zap_gfn_range(0x%llx-0x%llx) drops mmu_lock: zapped but not flushed",
+				     vcpu->name, (unsigned long long)e->gfn,
+				     (unsigned long long)start, (unsigned long long)end);
+		}
+	}
 }
 
 /*

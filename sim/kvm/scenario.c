@@ -187,6 +187,9 @@ static void scn_run_op(struct kvm_scn_thread *st, const struct ks_op *op)
 	case KS_OP_TRUNCATE:
 		ks_fsdax_truncate(scn_file(p, op->file), op->npages);
 		break;
+	case KS_OP_ZAP:
+		p->kvm->gen->zap_gfn_range(p->kvm, op->gfn, op->gfn + op->npages);
+		break;
 	case KS_OP_TEARDOWN:
 		scn_teardown(p);
 		break;
@@ -195,31 +198,8 @@ static void scn_run_op(struct kvm_scn_thread *st, const struct ks_op *op)
 			scn_run_ops(st, op->body, op->nbody);
 		break;
 	default:
-		/* scn_unmodelled() refused the scenario before any run */
 		break;
 	}
-}
-
-/* The first operation the interpreter cannot run yet, or NULL. */
-static const struct ks_op *scn_unmodelled(const struct ks_op *ops, size_t n)
-{
-	const struct ks_op *bad;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		switch (ops[i].kind) {
-		case KS_OP_ZAP:
-			return &ops[i];
-		case KS_OP_REPEAT:
-			bad = scn_unmodelled(ops[i].body, ops[i].nbody);
-			if (bad)
-				return bad;
-			break;
-		default:
-			break;
-		}
-	}
-	return NULL;
 }
 
 static void scn_run_ops(struct kvm_scn_thread *st, const struct ks_op *ops, size_t n)
@@ -391,7 +371,6 @@ static int scn_prog_init(struct kvm_scn_prog *p, const struct ks_scenario *scn,
 			 struct ks_program *prog, struct ks_search_opts *opts,
 			 char *err, size_t errlen)
 {
-	size_t i;
 
 	if (scn->nvcpus > KVM_MAX_VCPUS) {
 		snprintf(err, errlen, "%s: %zu vCPU threads; the model has at most %d",
@@ -402,16 +381,6 @@ static int scn_prog_init(struct kvm_scn_prog *p, const struct ks_scenario *scn,
 		snprintf(err, errlen, "%s: %zu threads; the engine runs at most %d",
 			 scn->path, scn->nthreads, KS_MAX_THREADS);
 		return -1;
-	}
-	for (i = 0; i < scn->nthreads; i++) {
-		const struct ks_op *bad = scn_unmodelled(scn->threads[i].ops,
-							 scn->threads[i].nops);
-
-		if (bad) {
-			snprintf(err, errlen, "%s:%u:%u: operation '%s' is not modelled yet",
-				 scn->path, bad->line, bad->column, ks_op_name(bad->kind));
-			return -1;
-		}
 	}
 	memset(p, 0, sizeof(*p));
 	p->scn = scn;

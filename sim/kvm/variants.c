@@ -310,6 +310,7 @@ static const struct ks_oracle_desc kvm_oracles[] = {
 	{ "pt-uaf", "a lockless page-table walk reading a page-table page that was freed" },
 	{ "stale-spte", "an SPTE that does not map the host pfn at its hva (or is writable over a read-only PTE) while no invalidation covers it" },
 	{ "stale-tlb", "6.x: a vCPU TLB entry into a range whose invalidate_range_start() is returning (zapped but not flushed)" },
+	{ "zap-survivor", "an SPTE, or a vCPU TLB entry, in the range of kvm_zap_gfn_range() when it drops mmu_lock" },
 	{ "unbind-survivor", "an SPTE or a KVM reference to a device's pfn after its unbind finished" },
 	{ "hang", "no thread enabled and some unfinished: the waits-for chain down to the references outstanding" },
 	{ "audit", "at the end of a terminal run, a page or pgmap count that its owners do not account for" },

@@ -31,6 +31,8 @@ dist_scenarios_DATA = \
 	tests/scenarios/vcpu-map-vs-devdax-unbind.scn \
 	tests/scenarios/vcpu-map-vs-fsdax-truncate.scn \
 	tests/scenarios/vcpu-map-vs-munmap.scn \
+	tests/scenarios/zap-gfn-range-vs-fault.scn \
+	tests/scenarios/zap-gfn-range-vs-munmap.scn \
 	tests/scenarios/zero-page-refcount-leak.scn
 
 # The parser links on its own (its own objects, no libkvmsim.a), so it can be

@@ -179,6 +179,11 @@ int kvm_handle_error_pfn(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault);
 bool kvm_unmap_gfn_range(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t start,
 			 gfn_t end, bool may_block, bool flush);
 void kvm_flush_remote_tlbs(struct kvm *kvm);
+/* kvm_main.c: the invalidation a notifier or kvm_zap_gfn_range() brackets its zap with */
+void kvm_mmu_invalidate_begin(struct kvm *kvm, unsigned long start, unsigned long end);
+void kvm_mmu_invalidate_range_add(struct kvm *kvm, gfn_t start, gfn_t end);
+void kvm_mmu_invalidate_end(struct kvm *kvm);
+void kvm_zap_gfn_range6(struct kvm *kvm, gfn_t gfn_start, gfn_t gfn_end);
 void kvm_mmu_zap_all6(struct kvm *kvm);
 
 /* mmu/tdp_mmu.c */

@@ -461,7 +461,7 @@ static bool hva_range_to_gfns(struct kvm_memory_slot *slot, unsigned long start,
 }
 
 /* v6.6: kvm_mmu_invalidate_begin(): in_progress++, the range the union of those in flight. */
-static void kvm_mmu_invalidate_begin(struct kvm *kvm, unsigned long start, unsigned long end)
+void kvm_mmu_invalidate_begin(struct kvm *kvm, unsigned long start, unsigned long end)
 {
 	/*
 	 * The count increase must become visible at unlock time as no spte can
@@ -495,7 +495,7 @@ static void kvm_mmu_invalidate_begin(struct kvm *kvm, unsigned long start, unsig
  * 6.8+ (f00dfa90ceb1): kvm_mmu_invalidate_range_add(), the gfns of one
  * memslot's part of the invalidation, unioned with those in flight.
  */
-static void kvm_mmu_invalidate_range_add(struct kvm *kvm, gfn_t start, gfn_t end)
+void kvm_mmu_invalidate_range_add(struct kvm *kvm, gfn_t start, gfn_t end)
 {
 	if (kvm->mmu_invalidate_gfn_start == ~0ULL) {
 		kvm->mmu_invalidate_gfn_start = start;
@@ -509,7 +509,7 @@ static void kvm_mmu_invalidate_range_add(struct kvm *kvm, gfn_t start, gfn_t end
 }
 
 /* v6.6: kvm_mmu_invalidate_end(): seq++, smp_wmb(), in_progress--. */
-static void kvm_mmu_invalidate_end(struct kvm *kvm)
+void kvm_mmu_invalidate_end(struct kvm *kvm)
 {
 	/*
 	 * This sequence increase will notify the kvm page fault that the page
@@ -770,6 +770,7 @@ const struct kvm_generation kvm_gen_6 = {
 	.vcpu_access = kvm_vcpu_access6,
 	.vcpu_map = kvm_vcpu_map6,
 	.vcpu_unmap = kvm_vcpu_unmap6,
+	.zap_gfn_range = kvm_zap_gfn_range6,
 	.destroy_vm = kvm_destroy_vm6,
 	.decide = kvm6_decide,
 };

@@ -282,6 +282,43 @@ void kvm_mmu_zap_all6(struct kvm *kvm)
 	KVM_MMU_UNLOCK(kvm);
 }
 
+/*
+ * v6.6 mmu.c: kvm_zap_gfn_range(), the TDP MMU's part
+ * (kvm_tdp_mmu_zap_leafs(), which may yield).  Since edb298c663fc (v5.15)
+ * the zap is an invalidation, so no fault can install an SPTE behind it;
+ * since 6d3085e4d89a (v6.1) over every hva (0 .. -1ul), the zap's range
+ * being gfns.  6.8+ (f00dfa90ceb1) adds the gfns instead
+ * (kvm_mmu_invalidate_range_add()); the model records both, and each
+ * variant's retry check reads the one its kernel has.
+ */
+void kvm_zap_gfn_range6(struct kvm *kvm, gfn_t gfn_start, gfn_t gfn_end)
+{
+	bool flush = false;
+	int i;
+
+	KS_FUNC();
+	if (WARN_ON_ONCE(gfn_end <= gfn_start))
+		return;
+
+	KVM_MMU_LOCK(kvm);
+	kvm_mmu_invalidate_begin(kvm, 0, -1ul);
+	kvm_mmu_invalidate_range_add(kvm, gfn_start, gfn_end);
+	for (i = 0; i < kvm->nr_memslots; i++) {
+		struct kvm_memory_slot *slot = &kvm->memslots[i];
+		gfn_t start = gfn_start > slot->base_gfn ? gfn_start : slot->base_gfn;
+		gfn_t end = gfn_end < slot->base_gfn + slot->npages ?
+			    gfn_end : slot->base_gfn + slot->npages;
+
+		if (start < end)
+			flush = tdp_mmu_zap_leafs(kvm, start, end, true, flush);
+	}
+	if (flush)
+		kvm_flush_remote_tlbs(kvm);	/* kvm_flush_remote_tlbs_range() */
+	kvm_oracle_zap_done(kvm, gfn_start, gfn_end);
+	kvm_mmu_invalidate_end(kvm);
+	KVM_MMU_UNLOCK(kvm);
+}
+
 /* ---- the decision table ------------------------------------------------------------------ */
 
 static int kvm6_count(kvm_pfn_t pfn)
