@@ -17,6 +17,7 @@ dist_scenarios_DATA = \
 	tests/scenarios/d1-devdax-unbind-hang.scn \
 	tests/scenarios/devdax-4k-fault-vs-munmap.scn \
 	tests/scenarios/devdax-tail-fault-vs-unbind.scn \
+	tests/scenarios/devdax-unbind-vs-teardown.scn \
 	tests/scenarios/fault-prefetch-vs-munmap.scn \
 	tests/scenarios/fault-prepopulated.scn \
 	tests/scenarios/fault-untouched-thp.scn \
@@ -26,11 +27,14 @@ dist_scenarios_DATA = \
 	tests/scenarios/fsdax-pmd-fault-vs-munmap.scn \
 	tests/scenarios/fsdax-truncate-vs-fault.scn \
 	tests/scenarios/pfnmap-age-teardown.scn \
+	tests/scenarios/pfnmap-non-refcounted-vs-munmap.scn \
 	tests/scenarios/two-vcpus-adjacent-gfns-vs-munmap.scn \
+	tests/scenarios/two-vcpus-same-gfn-vs-mprotect.scn \
 	tests/scenarios/two-vcpus-same-gfn-vs-munmap.scn \
 	tests/scenarios/vcpu-map-vs-devdax-unbind.scn \
 	tests/scenarios/vcpu-map-vs-fsdax-truncate.scn \
 	tests/scenarios/vcpu-map-vs-munmap.scn \
+	tests/scenarios/zap-devdax-vs-unbind.scn \
 	tests/scenarios/zap-gfn-range-vs-fault.scn \
 	tests/scenarios/zap-gfn-range-vs-munmap.scn \
 	tests/scenarios/zero-page-refcount-leak.scn
